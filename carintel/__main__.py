@@ -1,0 +1,3 @@
+from carintel.cli import main
+
+main()

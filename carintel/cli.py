@@ -1,0 +1,423 @@
+"""The `carintel` command line.
+
+Every command accepts `--home DIR` (default ./data, or $CARINTEL_HOME), before or after the
+command name. Exit codes, for schedulers and monitors: 0 success (pages that failed are counted,
+not fatal), 1 error, 2 configuration error, 3 crawl failed (nothing could be fetched), 4 warehouse
+error, 5 report error, 75 another run holds the lock (try later), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from carintel import __version__
+from carintel.config import Sources, Watchlist, load_sources, load_watchlist
+from carintel.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_REPORT,
+    EXIT_WAREHOUSE,
+    CarintelError,
+    CrawlError,
+)
+from carintel.paths import Home, default_config_dir
+
+console = Console(stderr=True)
+out = Console(soft_wrap=True)
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="carintel",
+    help=(
+        "Track cross-industry carmaking ventures in the news: crawl sources, load a DuckDB "
+        "warehouse, link the companies mentioned, and render a weekly report.\n\n"
+        "Start with:  carintel run --sample   (offline, on the bundled sample news site)"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+report_app = typer.Typer(help="Render reports from the warehouse.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+HomeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--home",
+        help="Data folder holding the warehouse, landing files, reports and logs. "
+        "Default: $CARINTEL_HOME, else ./data.",
+        show_default=False,
+    ),
+]
+SourcesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--sources",
+        help="A sources YAML file that replaces the default config/sources.yaml "
+        "(at least a `feeds:` list of entries with `name` and `url`).",
+        show_default=False,
+    ),
+]
+WatchlistOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--watchlist",
+        help="A watchlist YAML file that replaces the default config/watchlist.yaml.",
+        show_default=False,
+    ),
+]
+SampleOption = Annotated[
+    bool,
+    typer.Option(
+        "--sample",
+        help="Serve the bundled sample news site on 127.0.0.1 and crawl it instead of the "
+        "configured sources (offline; politeness delays off for the local site).",
+    ),
+]
+WeekOption = Annotated[
+    str | None,
+    typer.Option("--week", help="ISO week such as 2025-W19. Default: the newest week with news."),
+]
+
+
+def _home(ctx: typer.Context, option: Path | None) -> Home:
+    global_home = ctx.obj.get("home") if isinstance(ctx.obj, dict) else None
+    return Home.resolve(option or global_home)
+
+
+def _guard(action: Callable[[], T]) -> T:
+    """Run a command body, turning known failures into a message and an exit code."""
+    from reports import ReportError
+    from warehouse import WarehouseError
+
+    try:
+        return action()
+    except CarintelError as exc:
+        console.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+    except WarehouseError as exc:
+        console.print(f"[red]warehouse error:[/red] {exc}", highlight=False)
+        raise typer.Exit(EXIT_WAREHOUSE) from None
+    except ReportError as exc:
+        console.print(f"[red]report error:[/red] {exc}", highlight=False)
+        raise typer.Exit(EXIT_REPORT) from None
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted[/yellow]: rerun the same command to finish the work.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+@contextmanager
+def _progress(transient: bool = True) -> Iterator[Progress]:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=transient,
+        disable=not console.is_terminal,
+    ) as progress:
+        yield progress
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"carintel {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    ctx: typer.Context,
+    home: HomeOption = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    ctx.obj = {"home": home}
+
+
+# -- stages ----------------------------------------------------------------------------------
+
+
+def _run_crawl(home: Home, sources: Sources, local_site: bool) -> Any:
+    from carintel.pipeline import crawl
+
+    with _progress() as progress:
+        task = progress.add_task("crawling", total=0)
+        counts = {"scheduled": 0, "done": 0, "item": 0}
+
+        def on_event(event: str, n: int) -> None:
+            counts[event] = counts.get(event, 0) + n
+            progress.update(
+                task,
+                total=counts["scheduled"],
+                completed=counts["done"],
+                description=f"crawling ({counts['item']} articles)",
+            )
+
+        result = crawl(home, sources, local_site=local_site, progress=on_event)
+    skipped = ", ".join(f"{k} {v}" for k, v in result.skipped.items()) or "none"
+    console.print(
+        f"crawled run {result.run_id}: {result.items} articles; skipped: {skipped}",
+        highlight=False,
+    )
+    if result.items == 0 and result.skipped:
+        raise CrawlError(
+            "no article could be fetched from any source; see the skipped reasons above and "
+            f"{home.logs / 'crawl.log'}"
+        )
+    return result
+
+
+def _run_load(home: Home, watchlist: Watchlist) -> Any:
+    from carintel.pipeline import load
+
+    with _progress() as progress:
+        task = progress.add_task("loading landing files", total=None)
+
+        def on_file(n: int, total: int, name: str) -> None:
+            progress.update(task, total=total, completed=n, description=f"loading {name}")
+
+        result = load(home, watchlist, on_file)
+    console.print(
+        f"loaded {result.files_loaded} new landing file(s): {result.documents_added} documents "
+        f"added, {result.duplicates} duplicates, {result.rejected} rejected lines",
+        highlight=False,
+    )
+    return result
+
+
+def _run_enrich(home: Home, watchlist: Watchlist) -> Any:
+    from carintel.pipeline import enrich
+
+    with _progress() as progress:
+        task = progress.add_task("linking entities", total=None)
+        result = enrich(
+            home, watchlist, lambda n, total: progress.update(task, total=total, completed=n)
+        )
+    console.print(
+        f"enriched {result.documents} document(s): {result.mentions} entity mentions "
+        f"(linker {result.version})",
+        highlight=False,
+    )
+    return result
+
+
+def _run_report(home: Home, week: str | None) -> Any:
+    from carintel.pipeline import report
+
+    with console.status("rendering the weekly report"):
+        rendered = report(home, week)
+    console.print(f"weekly report {rendered.week}:", highlight=False)
+    out.print(str(rendered.html), highlight=False)
+    out.print(str(rendered.markdown), highlight=False)
+    return rendered
+
+
+# -- commands --------------------------------------------------------------------------------
+
+
+@app.command()
+def init(ctx: typer.Context, home: HomeOption = None) -> None:
+    """Create the data folder and an empty, migrated warehouse; check the configuration."""
+
+    def body() -> None:
+        from carintel.pipeline import writer
+
+        h = _home(ctx, home)
+        watchlist = load_watchlist()
+        sources = load_sources()
+        with writer(h):
+            pass
+        console.print(
+            f"ready: {h.root} (warehouse {h.warehouse.name}); watchlist: "
+            f"{len(watchlist.entities)} entities, {len(watchlist.relationships)} relationships; "
+            f"sources: {len(sources.all())} in {default_config_dir()}",
+            highlight=False,
+        )
+
+    _guard(body)
+
+
+@app.command("crawl")
+def crawl_command(
+    ctx: typer.Context,
+    sources: SourcesOption = None,
+    sample: SampleOption = False,
+    polite: Annotated[
+        bool,
+        typer.Option(
+            "--polite/--no-polite",
+            help="Delays, AutoThrottle and 2 requests per site at a time. Turn off only for a "
+            "site you run yourself (a local mirror, a benchmark).",
+        ),
+    ] = True,
+    home: HomeOption = None,
+) -> None:
+    """Fetch feeds and sitemaps, follow them to articles, and write landing files.
+
+    Each run writes landing/RUN/items-SPIDER.jsonl (one article per line), a WARC archive of
+    every raw response, and stats-SPIDER.json with what was skipped and why. Crawls only write
+    landing files, so several may run at once; `carintel load` ingests them.
+    """
+
+    def body() -> None:
+        h = _home(ctx, home)
+        if sample:
+            from carintel.sample_site import serve
+
+            with serve() as server:
+                _run_crawl(h, _sample_sources(server.base_url), local_site=True)
+        else:
+            _run_crawl(h, load_sources(sources), local_site=not polite)
+
+    _guard(body)
+
+
+def _sample_sources(base_url: str) -> Sources:
+    from carintel.sample_site import sample_sources
+
+    return Sources.model_validate(sample_sources(base_url))
+
+
+@app.command("load")
+def load_command(
+    ctx: typer.Context, watchlist: WatchlistOption = None, home: HomeOption = None
+) -> None:
+    """Load new landing files into the warehouse (idempotent: loading twice adds nothing)."""
+    _guard(lambda: _run_load(_home(ctx, home), load_watchlist(watchlist)))
+
+
+@app.command("enrich")
+def enrich_command(
+    ctx: typer.Context, watchlist: WatchlistOption = None, home: HomeOption = None
+) -> None:
+    """Link watchlist entities in documents not yet enriched (or linked with an older watchlist)."""
+    _guard(lambda: _run_enrich(_home(ctx, home), load_watchlist(watchlist)))
+
+
+@report_app.command("weekly")
+def report_weekly(ctx: typer.Context, week: WeekOption = None, home: HomeOption = None) -> None:
+    """Render the weekly report: HOME/reports/weekly-YYYY-Www.html (self-contained) and .md.
+
+    Executes notebooks/weekly_report.ipynb headless against the warehouse (read-only).
+    """
+    _guard(lambda: _run_report(_home(ctx, home), week))
+
+
+@app.command()
+def run(
+    ctx: typer.Context,
+    sample: SampleOption = False,
+    sources: SourcesOption = None,
+    watchlist: WatchlistOption = None,
+    week: WeekOption = None,
+    home: HomeOption = None,
+) -> None:
+    """The whole job: crawl → load → enrich → weekly report. What a weekly cron entry runs.
+
+    With --sample it runs offline against the bundled sample news site.
+    """
+
+    def body() -> None:
+        h = _home(ctx, home)
+        wl = load_watchlist(watchlist)
+        if sample:
+            from carintel.sample_site import serve
+
+            with serve() as server:
+                _run_crawl(h, _sample_sources(server.base_url), local_site=True)
+        else:
+            _run_crawl(h, load_sources(sources), local_site=False)
+        _run_load(h, wl)
+        _run_enrich(h, wl)
+        _run_report(h, week)
+
+    _guard(body)
+
+
+@app.command()
+def sql(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="One or more SELECT statements (read-only).")],
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="table | csv | json | parquet (needs --out)")
+    ] = "table",
+    output: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the result to this file.")
+    ] = None,
+    home: HomeOption = None,
+) -> None:
+    """Run a read-only SQL query on the warehouse.
+
+    Examples:
+
+      carintel sql "select day, entity_name, title from timeline order by day desc limit 20"
+
+      carintel sql "select * from documents" --format csv --out documents.csv
+
+    Only SELECT (and EXPLAIN) statements run, on a read-only connection: nothing can be changed.
+    """
+    from carintel.query import run_read_only
+
+    _guard(lambda: run_read_only(_home(ctx, home).warehouse, query, format, output, out))
+
+
+@app.command()
+def status(ctx: typer.Context, home: HomeOption = None) -> None:
+    """What the warehouse holds, the latest crawl runs with what they skipped, and the reports."""
+    from carintel.query import print_status
+
+    _guard(lambda: print_status(_home(ctx, home), out))
+
+
+@app.command()
+def annotate(
+    input: Annotated[Path, typer.Argument(help="JSON Lines: {id, text, title?, published_at?}")],
+    output: Annotated[Path, typer.Option("--out", "-o", help="Where to write the annotations.")],
+    watchlist: WatchlistOption = None,
+) -> None:
+    """Annotate documents from a JSON Lines file, with no database.
+
+    Output lines: {id, relevant, relevance, language, entities[{id, name, type, mentions}],
+    sentiment, entity_sentiment, events}, as documented in the README. Lines that are not valid
+    JSON or lack `id`/`text` are skipped and counted.
+    """
+    from carintel.annotate_file import annotate_file
+
+    def body() -> None:
+        result = annotate_file(input, output, load_watchlist(watchlist))
+        console.print(
+            f"annotated {result.written} document(s) into {output}; skipped {result.skipped} "
+            "bad line(s)" + (f": {result.reasons}" if result.skipped else ""),
+            highlight=False,
+        )
+
+    _guard(body)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(EXIT_INTERRUPTED)
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,313 @@
+"""Configuration files: the watchlist (who is tracked) and the sources (where news comes from).
+
+Both are YAML, validated on load. A validation error names the file, the entry and what to fix.
+The schemas are documented in the README ("Configuration files"); this module is the one place
+that knows them. Other packages receive plain dicts from here (`entity_rows`, `alias_rows`, ...),
+never these classes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from carintel.errors import ConfigError
+from carintel.paths import default_config_dir
+
+EntityType = Literal["company", "venture", "brand", "product", "person"]
+RelationshipType = Literal[
+    "partner",
+    "investor",
+    "jv_parent",
+    "alliance_member",
+    "supplier",
+    "brand_of",
+    "product_of",
+    "subsidiary_of",
+    "executive_of",
+    "founder_of",
+]
+RelationshipStatus = Literal["active", "ended", "cancelled"]
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+SHORT_ALIAS_LENGTH = 4
+
+
+def _strict() -> ConfigDict:
+    return ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Alias(BaseModel):
+    """One surface form of an entity. Plain strings in YAML become `Alias(text=...)`."""
+
+    model_config = _strict()
+    text: Annotated[str, Field(min_length=1)]
+    case_sensitive: bool | None = None
+    lang: str | None = None
+
+    def resolved_case_sensitive(self) -> bool:
+        """Short aliases and acronyms match only with their exact case ("NIO", "GAC", "Aito")."""
+        if self.case_sensitive is not None:
+            return self.case_sensitive
+        if _HAN.search(self.text):
+            return True
+        letters = [c for c in self.text if c.isalpha()]
+        return len(self.text) <= SHORT_ALIAS_LENGTH or (bool(letters) and self.text.isupper())
+
+    def resolved_lang(self) -> str:
+        if self.lang:
+            return self.lang
+        return "zh" if _HAN.search(self.text) else "en"
+
+
+def _coerce_alias(value: Any) -> Any:
+    return {"text": value} if isinstance(value, str) else value
+
+
+def _check_partial_date(value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    if not _PARTIAL_DATE.match(text):
+        raise ValueError(f"{text!r} is not a date like 2021, 2021-04 or 2021-04-17")
+    parts = [int(p) for p in text.split("-")]
+    date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    return text
+
+
+class Entity(BaseModel):
+    model_config = _strict()
+    id: str
+    name: Annotated[str, Field(min_length=1)]
+    type: EntityType
+    country: str | None = None
+    description: str | None = None
+    aliases: list[Alias] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_slug(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError(f"{v!r} must be a lowercase slug such as 'li_auto'")
+        return v
+
+    @field_validator("aliases", mode="before")
+    @classmethod
+    def _aliases_from_strings(cls, v: Any) -> Any:
+        return [_coerce_alias(a) for a in v] if isinstance(v, list) else v
+
+    def all_aliases(self) -> list[Alias]:
+        """The name first, then the aliases, without repeats."""
+        seen: set[str] = set()
+        out: list[Alias] = []
+        for alias in [Alias(text=self.name), *self.aliases]:
+            if alias.text not in seen:
+                seen.add(alias.text)
+                out.append(alias)
+        return out
+
+
+class Relationship(BaseModel):
+    """`subject` is `type` of `object`: e.g. seres is alliance_member of hima since 2021."""
+
+    model_config = _strict()
+    subject: str
+    type: RelationshipType
+    object: str
+    since: str | None = None
+    until: str | None = None
+    status: RelationshipStatus = "active"
+    note: str | None = None
+    source_url: str | None = None
+
+    @field_validator("since", "until", mode="before")
+    @classmethod
+    def _dates(cls, v: Any) -> str | None:
+        return _check_partial_date(None if v is None else str(v))
+
+
+class Watchlist(BaseModel):
+    model_config = _strict()
+    version: int = 1
+    entities: list[Entity]
+    relationships: list[Relationship] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Watchlist:
+        ids = [e.id for e in self.entities]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"entity ids used more than once: {', '.join(dupes)}")
+        known = set(ids)
+        for n, rel in enumerate(self.relationships):
+            for end in (rel.subject, rel.object):
+                if end not in known:
+                    raise ValueError(
+                        f"relationships[{n}] ({rel.subject} {rel.type} {rel.object}) names "
+                        f"unknown entity {end!r}: add it to entities or fix the id"
+                    )
+        owners: dict[str, str] = {}
+        for entity in self.entities:
+            for alias in entity.all_aliases():
+                key = alias.text if alias.resolved_case_sensitive() else alias.text.casefold()
+                other = owners.setdefault(key, entity.id)
+                if other != entity.id:
+                    raise ValueError(
+                        f"alias {alias.text!r} belongs to both {other!r} and {entity.id!r}: "
+                        "keep it on one entity"
+                    )
+        return self
+
+    def by_id(self) -> dict[str, Entity]:
+        return {e.id: e for e in self.entities}
+
+
+class FeedSource(BaseModel):
+    """An RSS or Atom feed whose entries link to article pages."""
+
+    model_config = _strict()
+    name: Annotated[str, Field(min_length=1)]
+    url: str
+    language: str | None = None
+    enabled: bool = True
+    note: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, v: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", v):
+            raise ValueError(f"{v!r} must be an http(s) URL")
+        return v
+
+
+class SitemapSource(FeedSource):
+    """A news sitemap (or a sitemap index leading to one)."""
+
+
+class Sources(BaseModel):
+    model_config = _strict()
+    feeds: list[FeedSource] = Field(default_factory=list)
+    sitemaps: list[SitemapSource] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Sources:
+        names = [s.name for s in self.all()]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"source names used more than once: {', '.join(dupes)}")
+        if not names:
+            raise ValueError("no sources: add at least one entry under 'feeds:'")
+        return self
+
+    def all(self) -> list[FeedSource]:
+        return [*self.feeds, *self.sitemaps]
+
+    def enabled(self) -> Iterator[FeedSource]:
+        return (s for s in self.all() if s.enabled)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: file not found. Check the path, or run 'carintel init'."
+        ) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+
+
+def _explain(path: Path, data: Any, exc: ValidationError) -> ConfigError:
+    lines = [f"{path}: {exc.error_count()} problem(s):"]
+    for err in exc.errors():
+        where = _describe_location(data, err["loc"])
+        lines.append(f"  - {where}: {err['msg']}")
+    lines.append("Fix the entries above; the schema is documented in the README.")
+    return ConfigError("\n".join(lines))
+
+
+def _describe_location(data: Any, loc: tuple[int | str, ...]) -> str:
+    """`entities[3] (xiaomi).aliases[1]`: the path, with the entry's id or name where it has one."""
+    parts: list[str] = []
+    node = data
+    for key in loc:
+        if isinstance(key, int):
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{key}]"]
+            node = node[key] if isinstance(node, list) and key < len(node) else None
+            if isinstance(node, dict):
+                label = node.get("id") or node.get("name")
+                if label:
+                    parts[-1] += f" ({label})"
+        else:
+            parts.append(str(key))
+            node = node.get(key) if isinstance(node, dict) else None
+    return ".".join(parts) or "top level"
+
+
+def load_watchlist(path: Path | None = None) -> Watchlist:
+    path = path or default_config_dir() / "watchlist.yaml"
+    data = _read_yaml(path)
+    try:
+        return Watchlist.model_validate(data)
+    except ValidationError as exc:
+        raise _explain(path, data, exc) from None
+
+
+def load_sources(path: Path | None = None) -> Sources:
+    path = path or default_config_dir() / "sources.yaml"
+    data = _read_yaml(path)
+    try:
+        return Sources.model_validate(data)
+    except ValidationError as exc:
+        raise _explain(path, data, exc) from None
+
+
+# -- plain rows for the other packages ------------------------------------------------------
+
+
+def entity_rows(watchlist: Watchlist) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": e.id,
+            "name": e.name,
+            "type": e.type,
+            "country": e.country,
+            "description": e.description,
+        }
+        for e in watchlist.entities
+    ]
+
+
+def alias_rows(watchlist: Watchlist) -> list[dict[str, Any]]:
+    """Columns: entity_id, alias, case_sensitive, lang (the `aliases` table; the linker)."""
+    return [
+        {
+            "entity_id": e.id,
+            "alias": a.text,
+            "case_sensitive": a.resolved_case_sensitive(),
+            "lang": a.resolved_lang(),
+        }
+        for e in watchlist.entities
+        for a in e.all_aliases()
+    ]
+
+
+def relationship_rows(watchlist: Watchlist) -> list[dict[str, Any]]:
+    return [r.model_dump() for r in watchlist.relationships]

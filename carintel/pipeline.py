@@ -1,0 +1,140 @@
+"""The pipeline runner: crawl → load → enrich → report, tying the stage packages together.
+
+Each stage is a function with plain inputs that returns a frozen summary; the CLI adds progress
+bars and messages. Only this module (through `warehouse`) opens the warehouse for writing, and
+always under the home directory's writer lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+import warehouse
+from carintel.config import (
+    Sources,
+    Watchlist,
+    alias_rows,
+    entity_rows,
+    relationship_rows,
+)
+from carintel.errors import CrawlError
+from carintel.lock import writer_lock
+from carintel.paths import Home
+from enrich.annotate import InputDocument, link_documents
+from enrich.linker import AliasLinker
+from warehouse.enrichment import document_texts, pending_documents, replace_mentions
+from warehouse.loader import LoadResult, load_landing, sync_watchlist
+
+Progress = Callable[[int, int], None]
+LINK_STAGE = "link"
+ENRICH_BATCH = 256
+
+
+@dataclass(frozen=True)
+class EnrichResult:
+    documents: int
+    mentions: int
+    version: str
+
+
+@contextmanager
+def writer(home: Home) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse's writing connection, under the writer lock; closed on exit."""
+    home.ensure()
+    with writer_lock(home.lock):
+        conn = warehouse.connect(home.warehouse)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+
+def crawl(
+    home: Home,
+    sources: Sources,
+    *,
+    local_site: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+    run_id: str | None = None,
+) -> Any:
+    """Crawl every enabled source into `home/landing/RUN/`. Returns crawlers' CrawlResult."""
+    from crawlers.process import run_crawl  # Scrapy is heavy; import it only to crawl
+
+    home.ensure()
+    feeds = [s.model_dump() for s in sources.feeds if s.enabled]
+    sitemaps = [s.model_dump() for s in sources.sitemaps if s.enabled]
+    if not feeds and not sitemaps:
+        raise CrawlError("every source is disabled: enable at least one in the sources file")
+    result = run_crawl(
+        feeds,
+        sitemaps,
+        home.landing,
+        run_id=run_id,
+        local_site=local_site,
+        log_file=home.logs / "crawl.log",
+        progress=progress,
+    )
+    if not result.spiders:
+        raise CrawlError(
+            f"the crawl wrote no statistics to {result.run_dir}; see {home.logs / 'crawl.log'}"
+        )
+    return result
+
+
+def load(
+    home: Home,
+    watchlist: Watchlist,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> LoadResult:
+    """Sync the watchlist, then load every new or changed landing file."""
+    with writer(home) as conn:
+        sync_watchlist(
+            conn, entity_rows(watchlist), alias_rows(watchlist), relationship_rows(watchlist)
+        )
+        return load_landing(conn, home.landing, progress)
+
+
+def enrich(home: Home, watchlist: Watchlist, progress: Progress | None = None) -> EnrichResult:
+    """Link watchlist entities in every document not yet linked with this watchlist's aliases."""
+    linker = AliasLinker(alias_rows(watchlist))
+    with writer(home) as conn:
+        sync_watchlist(
+            conn, entity_rows(watchlist), alias_rows(watchlist), relationship_rows(watchlist)
+        )
+        pending = pending_documents(conn, LINK_STAGE, linker.version)
+        written = 0
+        for start in range(0, len(pending), ENRICH_BATCH):
+            batch = pending[start : start + ENRICH_BATCH]
+            docs = [
+                InputDocument(id=r["doc_id"], text=r["text"], title=r["title"])
+                for r in document_texts(conn, batch)
+            ]
+            annotations = link_documents(docs, linker)
+            rows = [
+                {"doc_id": a.id, "entity_id": m.entity_id, "field": m.field, "start": m.start,
+                 "end": m.end, "text": m.text}
+                for a in annotations
+                for m in a.mentions
+            ]  # fmt: skip
+            written += replace_mentions(conn, LINK_STAGE, linker.version, "alias", batch, rows)
+            if progress:
+                progress(min(start + ENRICH_BATCH, len(pending)), len(pending))
+        return EnrichResult(len(pending), written, linker.version)
+
+
+def report(home: Home, week: str | None) -> Any:
+    """Render the weekly report (HTML + Markdown) into `home/reports/`."""
+    from reports.weekly import render_weekly
+
+    home.ensure()
+    return render_weekly(home.warehouse, week, home.reports)
+
+
+def warehouse_path_for_reading(home: Path | None) -> Path:
+    return Home.resolve(home).warehouse

@@ -1,0 +1,129 @@
+"""Read-only access for people: `carintel sql` and `carintel status`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from rich.console import Console
+from rich.table import Table
+
+from carintel.errors import CarintelError
+from carintel.paths import Home
+from warehouse import connect_read_only
+
+ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+FORMATS = ("table", "csv", "json", "parquet")
+
+
+class QueryError(CarintelError):
+    """A query that is not allowed or does not run."""
+
+
+def check_read_only(conn: duckdb.DuckDBPyConnection, query: str) -> list[Any]:
+    """Parse the query; refuse anything but SELECT/EXPLAIN before it reaches the database."""
+    try:
+        statements = conn.extract_statements(query)
+    except duckdb.Error as exc:
+        raise QueryError(f"the query does not parse: {exc}") from None
+    if not statements:
+        raise QueryError("the query is empty")
+    for statement in statements:
+        if statement.type not in ALLOWED:
+            kind = str(statement.type).rsplit(".", 1)[-1]
+            raise QueryError(
+                f"carintel sql is read-only: {kind} statements are refused and nothing was "
+                "changed. Use SELECT (or a DuckDB client on a copy of the warehouse)."
+            )
+    return statements
+
+
+def run_read_only(
+    warehouse_path: Path, query: str, fmt: str, output: Path | None, out: Console
+) -> None:
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown --format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if fmt == "parquet" and output is None:
+        raise QueryError("--format parquet writes a file: add --out FILE.parquet")
+    conn = connect_read_only(warehouse_path)
+    try:
+        statements = check_read_only(conn, query)
+        try:
+            for statement in statements[:-1]:
+                conn.execute(statement.query).fetchall()
+            relation = conn.sql(statements[-1].query)
+            frame = relation.df() if relation is not None else None
+        except duckdb.Error as exc:
+            raise QueryError(f"the query failed: {exc}") from None
+    finally:
+        conn.close()
+    if frame is None:
+        return
+    _emit(frame, fmt, output, out)
+
+
+def _emit(frame: Any, fmt: str, output: Path | None, out: Console) -> None:
+    if fmt == "parquet":
+        assert output is not None
+        frame.to_parquet(output, index=False)
+        return
+    if fmt == "csv":
+        text = frame.to_csv(index=False)
+    elif fmt == "json":
+        text = frame.to_json(orient="records", lines=True, date_format="iso", force_ascii=False)
+    else:
+        text = None
+    if output is not None:
+        output.write_text(text if text is not None else frame.to_string(index=False), "utf-8")
+        return
+    if text is not None:
+        out.file.write(text)
+        return
+    table = Table(show_lines=False)
+    for column in frame.columns:
+        table.add_column(str(column), overflow="fold")
+    for row in frame.itertuples(index=False):
+        table.add_row(*("" if v is None else str(v) for v in row))
+    out.print(table)
+    out.print(f"{len(frame)} row(s)", style="dim")
+
+
+def print_status(home: Home, out: Console) -> None:
+    conn = connect_read_only(home.warehouse)
+    try:
+        counts = conn.execute(
+            "SELECT (SELECT count(*) FROM documents),"
+            " (SELECT count(DISTINCT source) FROM documents),"
+            " (SELECT count(DISTINCT entity_id) FROM mentions), (SELECT count(*) FROM mentions),"
+            " (SELECT max(day) FROM timeline)"
+        ).fetchall()[0]
+        runs = conn.execute(
+            "SELECT run_id, spider, finished_at, pages_fetched, items_scraped, skipped, repaired"
+            " FROM crawl_runs ORDER BY run_id DESC, spider LIMIT 6"
+        ).fetchall()
+    finally:
+        conn.close()
+    out.print(
+        f"[bold]{home.warehouse}[/bold]\n"
+        f"documents {counts[0]} from {counts[1]} source(s); {counts[3]} mentions of "
+        f"{counts[2]} entities; newest publication day {counts[4]}",
+        highlight=False,
+    )
+    table = Table(title="latest crawl runs")
+    for column in ("run", "spider", "finished", "pages", "articles", "skipped", "repaired"):
+        table.add_column(column)
+    for run_id, spider, finished, pages, items, skipped, repaired in runs:
+        table.add_row(
+            run_id, spider, str(finished)[:19], str(pages), str(items),
+            _reasons(skipped), _reasons(repaired),
+        )  # fmt: skip
+    out.print(table)
+    reports = sorted(home.reports.glob("weekly-*.html")) if home.reports.exists() else []
+    out.print(f"reports: {len(reports)}" + (f", newest {reports[-1]}" if reports else ""))
+
+
+def _reasons(value: Any) -> str:
+    data = json.loads(value) if isinstance(value, str) else (value or {})
+    return ", ".join(f"{k} {v}" for k, v in sorted(data.items())) or "-"

@@ -1,0 +1,41 @@
+"""The bundled offline sample news site (three imitation news sites with real-world quirks)."""
+
+from carintel.sample_site.site import (
+    DEFAULT_ARTICLES_DIR,
+    QUIRKS,
+    SITE_NAMES,
+    TEMPLATES,
+    TRACKING_QUERY,
+    LoggedRequest,
+    Page,
+    RequestLog,
+    SampleArticle,
+    SampleServer,
+    article_path,
+    load_article,
+    load_articles,
+    parse_article,
+    render_site,
+    sample_sources,
+    serve,
+)
+
+__all__ = [
+    "DEFAULT_ARTICLES_DIR",
+    "QUIRKS",
+    "SITE_NAMES",
+    "TEMPLATES",
+    "TRACKING_QUERY",
+    "LoggedRequest",
+    "Page",
+    "RequestLog",
+    "SampleArticle",
+    "SampleServer",
+    "article_path",
+    "load_article",
+    "load_articles",
+    "parse_article",
+    "render_site",
+    "sample_sources",
+    "serve",
+]

@@ -1,0 +1,127 @@
+"""Running the spiders in this process: what `carintel crawl` calls.
+
+Scrapy's reactor starts once per process, so call `run_crawl` at most once per process
+(the CLI does); tests run crawls through the CLI in a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawlers.spiders.base import new_run_id
+from crawlers.spiders.feeds import FeedsSpider
+from crawlers.spiders.sitemaps import SitemapsSpider
+
+
+@dataclass(frozen=True)
+class SpiderRun:
+    spider: str
+    pages_fetched: int
+    items_scraped: int
+    skipped: dict[str, int]
+    repaired: dict[str, int]
+    finish_reason: str
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    run_id: str
+    run_dir: Path
+    spiders: tuple[SpiderRun, ...] = field(default_factory=tuple)
+
+    @property
+    def items(self) -> int:
+        return sum(s.items_scraped for s in self.spiders)
+
+    @property
+    def skipped(self) -> dict[str, int]:
+        total: dict[str, int] = {}
+        for s in self.spiders:
+            for reason, n in s.skipped.items():
+                total[reason] = total.get(reason, 0) + n
+        return dict(sorted(total.items()))
+
+
+def crawl_settings(
+    landing_dir: Path,
+    run_id: str,
+    *,
+    local_site: bool = False,
+    log_file: Path | None = None,
+    progress: Callable[[str, int], None] | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawlers.settings", priority="project")
+    landing = str(landing_dir.resolve())
+    settings.set("CARINTEL_LANDING_DIR", landing, priority="cmdline")
+    settings.set("CARINTEL_RUN_ID", run_id, priority="cmdline")
+    settings.set(
+        "FEEDS",
+        {f"{landing}/%(run_id)s/items-%(name)s.jsonl": {
+            "format": "jsonlines", "encoding": "utf-8", "store_empty": True}},
+        priority="cmdline",
+    )  # fmt: skip
+    if local_site:
+        from crawlers.settings import LOCAL_SITE_SETTINGS
+
+        settings.setdict(LOCAL_SITE_SETTINGS, priority="cmdline")
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        settings.set("LOG_FILE", str(log_file), priority="cmdline")
+        settings.set("LOG_FILE_APPEND", True, priority="cmdline")
+    if progress is not None:
+        settings.set("CARINTEL_PROGRESS", progress, priority="cmdline")
+    settings.setdict(overrides or {}, priority="cmdline")
+    return settings
+
+
+def read_run(run_dir: Path) -> tuple[SpiderRun, ...]:
+    runs = []
+    for path in sorted(run_dir.glob("stats-*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        runs.append(
+            SpiderRun(
+                spider=data["spider"],
+                pages_fetched=data["pages_fetched"],
+                items_scraped=data["items_scraped"],
+                skipped=data["skipped"],
+                repaired=data.get("repaired", {}),
+                finish_reason=data["finish_reason"],
+            )
+        )
+    return tuple(runs)
+
+
+def run_crawl(
+    feeds: list[dict[str, Any]],
+    sitemaps: list[dict[str, Any]],
+    landing_dir: Path,
+    *,
+    run_id: str | None = None,
+    local_site: bool = False,
+    log_file: Path | None = None,
+    progress: Callable[[str, int], None] | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> CrawlResult:
+    """Crawl the given sources (dicts with `name` and `url`) into `landing_dir/RUN/`."""
+    run_id = run_id or new_run_id()
+    settings = crawl_settings(
+        landing_dir, run_id, local_site=local_site, log_file=log_file, progress=progress,
+        overrides=overrides,
+    )  # fmt: skip
+    process = CrawlerProcess(settings, install_root_handler=log_file is None)
+    if feeds:
+        process.crawl(FeedsSpider, sources=feeds, run_id=run_id)
+    if sitemaps:
+        process.crawl(SitemapsSpider, sources=sitemaps, run_id=run_id)
+    process.start()
+    run_dir = landing_dir / run_id
+    return CrawlResult(run_id=run_id, run_dir=run_dir, spiders=read_run(run_dir))

@@ -1,0 +1,74 @@
+"""Scrapy settings for carintel: polite by default.
+
+`carintel crawl` sets CARINTEL_LANDING_DIR and CARINTEL_RUN_ID; `scrapy crawl` works too and writes
+to $CARINTEL_HOME/landing (default ./data/landing).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BOT_NAME = "carintel"
+SPIDER_MODULES = ["crawlers.spiders"]
+NEWSPIDER_MODULE = "crawlers.spiders"
+
+USER_AGENT = "carintel/0.1 (news research crawler; +https://github.com/carintel/carintel)"
+
+# Politeness
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 2.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# Limits
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DOWNLOAD_FAIL_ON_DATALOSS = True
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+
+CARINTEL_LANDING_DIR = str(Path(os.environ.get("CARINTEL_HOME", "data")).resolve() / "landing")
+CARINTEL_MIN_TEXT_CHARS = 200
+
+DOWNLOADER_MIDDLEWARES = {
+    # At the network end: archives responses as they arrived (see crawlers.archive).
+    "crawlers.archive.WarcArchiveMiddleware": 950,
+}
+EXTENSIONS = {
+    "crawlers.extensions.RunStatsExtension": 500,
+    "crawlers.extensions.ProgressExtension": 510,
+}
+ITEM_PIPELINES = {
+    "crawlers.pipelines.RequireTextPipeline": 100,
+    "crawlers.pipelines.DuplicateCanonicalPipeline": 200,
+}
+FEEDS = {
+    # %(run_id)s and %(name)s are the spider's attributes.
+    f"{CARINTEL_LANDING_DIR}/%(run_id)s/items-%(name)s.jsonl": {
+        "format": "jsonlines",
+        "encoding": "utf-8",
+        "store_empty": True,
+    },
+}
+
+# Settings that turn politeness off for a local site we serve ourselves (`--sample`, tests).
+LOCAL_SITE_SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "RANDOMIZE_DOWNLOAD_DELAY": False,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "DOWNLOAD_TIMEOUT": 10,
+    "RETRY_TIMES": 1,
+}

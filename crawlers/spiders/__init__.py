@@ -1,0 +1,1 @@
+"""Spiders: `feeds` (RSS/Atom → article pages) and `sitemaps` (news sitemaps → article pages)."""

@@ -1,0 +1,126 @@
+"""Opening the warehouse and applying its migrations.
+
+Migrations are `migrations/NNN_what.sql`, append-only, each applied in one transaction and recorded
+in `schema_migrations`. Views are `views/NAME.sql`, one per file, re-created after migrating.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+class WarehouseError(Exception):
+    """The warehouse could not be opened, migrated or written. The message says what to do."""
+
+
+def _sql_files(folder: str) -> list[tuple[str, str]]:
+    root = resources.files("warehouse") / folder
+    files = sorted(
+        (p.name, p.read_text(encoding="utf-8")) for p in root.iterdir() if p.name.endswith(".sql")
+    )
+    return files
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, file name, SQL) for every migration, in order."""
+    out = []
+    for name, sql in _sql_files("migrations"):
+        match = _MIGRATION_NAME.match(name)
+        if not match:
+            raise WarehouseError(f"migration file {name!r} is not named NNN_what.sql")
+        out.append((int(match.group(1)), name, sql))
+    versions = [v for v, _, _ in out]
+    if len(set(versions)) != len(versions):
+        raise WarehouseError("two migration files share a number; renumber the newer one")
+    return out
+
+
+def _configure(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute("SET TimeZone = 'UTC'")
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """The writer's connection (one process at a time), migrated to the current schema."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = duckdb.connect(str(path))
+    except duckdb.IOException as exc:
+        raise WarehouseError(
+            f"cannot open {path} for writing: {exc}. Another carintel process (or a DuckDB client "
+            "holding it open for writing) is using it; wait for it to finish and try again."
+        ) from exc
+    _configure(conn)
+    migrate(conn)
+    return conn
+
+
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A reader's connection. Fails clearly when there is no warehouse yet."""
+    if not path.exists():
+        raise WarehouseError(
+            f"no warehouse at {path}. Run 'carintel run' (or 'carintel run --sample') first, "
+            "or point --home at the folder that holds carintel.duckdb."
+        )
+    try:
+        conn = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise WarehouseError(
+            f"cannot open {path} read-only: {exc}. If a carintel run is writing right now, "
+            "try again when it has finished."
+        ) from exc
+    _configure(conn)
+    return conn
+
+
+@contextmanager
+def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN ... COMMIT, or ROLLBACK on any error: a crash half-way leaves nothing behind."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def applied_versions(conn: duckdb.DuckDBPyConnection) -> set[int]:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+    )
+    return {row[0] for row in conn.execute("SELECT version FROM schema_migrations").fetchall()}
+
+
+def migrate(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply pending migrations (each in its own transaction), then re-create the views.
+
+    Returns the names of the migrations applied now.
+    """
+    done = applied_versions(conn)
+    applied = []
+    for version, name, sql in migrations():
+        if version in done:
+            continue
+        try:
+            with transaction(conn):
+                conn.execute(sql)
+                conn.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
+        except duckdb.Error as exc:
+            raise WarehouseError(f"migration {name} failed: {exc}") from exc
+        applied.append(name)
+    with transaction(conn):
+        for name, sql in _sql_files("views"):
+            try:
+                conn.execute(sql)
+            except duckdb.Error as exc:
+                raise WarehouseError(f"view {name} failed: {exc}") from exc
+    return applied
