@@ -45,6 +45,7 @@ RelationshipStatus = Literal["active", "ended", "cancelled"]
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
 SHORT_ALIAS_LENGTH = 4
 
 
@@ -64,7 +65,7 @@ class Alias(BaseModel):
         """Short aliases and acronyms match only with their exact case ("NIO", "GAC", "Aito")."""
         if self.case_sensitive is not None:
             return self.case_sensitive
-        if _HAN.search(self.text):
+        if _HAN.search(self.text) or _KANA.search(self.text):
             return True
         letters = [c for c in self.text if c.isalpha()]
         return len(self.text) <= SHORT_ALIAS_LENGTH or (bool(letters) and self.text.isupper())
@@ -72,7 +73,15 @@ class Alias(BaseModel):
     def resolved_lang(self) -> str:
         if self.lang:
             return self.lang
+        if _KANA.search(self.text):
+            return "ja"
         return "zh" if _HAN.search(self.text) else "en"
+
+
+def _surely_before(a: str, b: str) -> bool:
+    """Partial ISO dates: "2021" is not before "2021-01" (same year, coarser precision)."""
+    n = min(len(a), len(b))
+    return a[:n] < b[:n]
 
 
 def _coerce_alias(value: Any) -> Any:
@@ -86,7 +95,10 @@ def _check_partial_date(value: str | None) -> str | None:
     if not _PARTIAL_DATE.match(text):
         raise ValueError(f"{text!r} is not a date like 2021, 2021-04 or 2021-04-17")
     parts = [int(p) for p in text.split("-")]
-    date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    try:
+        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a real date: {exc}") from None
     return text
 
 
@@ -112,10 +124,13 @@ class Entity(BaseModel):
         return [_coerce_alias(a) for a in v] if isinstance(v, list) else v
 
     def all_aliases(self) -> list[Alias]:
-        """The name first, then the aliases, without repeats."""
+        """The name, then the aliases, without repeats. An explicit alias with the name's text
+        governs how the name matches (`{text: Apple, case_sensitive: true}`)."""
+        explicit = {a.text for a in self.aliases}
+        name = [] if self.name in explicit else [Alias(text=self.name)]
         seen: set[str] = set()
         out: list[Alias] = []
-        for alias in [Alias(text=self.name), *self.aliases]:
+        for alias in [*name, *self.aliases]:
             if alias.text not in seen:
                 seen.add(alias.text)
                 out.append(alias)
@@ -161,16 +176,30 @@ class Watchlist(BaseModel):
                         f"relationships[{n}] ({rel.subject} {rel.type} {rel.object}) names "
                         f"unknown entity {end!r}: add it to entities or fix the id"
                     )
-        owners: dict[str, str] = {}
+        # Two entities must never match the same text. Any-case aliases are compared folded;
+        # an exact-case alias also collides with an any-case alias of the same folded text.
+        exact: dict[str, str] = {}
+        folded: dict[str, str] = {}
         for entity in self.entities:
             for alias in entity.all_aliases():
-                key = alias.text if alias.resolved_case_sensitive() else alias.text.casefold()
-                other = owners.setdefault(key, entity.id)
-                if other != entity.id:
-                    raise ValueError(
-                        f"alias {alias.text!r} belongs to both {other!r} and {entity.id!r}: "
-                        "keep it on one entity"
-                    )
+                key = alias.text.casefold()
+                if alias.resolved_case_sensitive():
+                    others = [exact.setdefault(alias.text, entity.id), folded.get(key)]
+                else:
+                    others = [folded.setdefault(key, entity.id)]
+                    others += [o for t, o in exact.items() if t.casefold() == key]
+                for other in others:
+                    if other is not None and other != entity.id:
+                        raise ValueError(
+                            f"alias {alias.text!r} belongs to both {other!r} and {entity.id!r}"
+                            " (aliases are compared ignoring case): keep it on one entity"
+                        )
+        for n, rel in enumerate(self.relationships):
+            if rel.since and rel.until and _surely_before(rel.until, rel.since):
+                raise ValueError(
+                    f"relationships[{n}] ({rel.subject} {rel.type} {rel.object}): until "
+                    f"{rel.until} is before since {rel.since}"
+                )
         return self
 
     def by_id(self) -> dict[str, Entity]:
@@ -225,13 +254,16 @@ def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(
-            f"{path}: file not found. Check the path, or run 'carintel init'."
-        ) from None
+        raise ConfigError(f"{path}: file not found. Check the path.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read as UTF-8 text: {exc}") from None
     try:
-        return yaml.safe_load(text)
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    if data is None:
+        raise ConfigError(f"{path}: the file is empty; see the README for its schema.")
+    return data
 
 
 def _explain(path: Path, data: Any, exc: ValidationError) -> ConfigError:
