@@ -36,7 +36,7 @@ from carintel.errors import (
 )
 from carintel.paths import Home, default_config_dir
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 T = TypeVar("T")
 
@@ -281,20 +281,31 @@ def crawl_command(
     def body() -> None:
         h = _home(ctx, home)
         if sample:
-            from carintel.sample_site import serve
-
-            with serve() as server:
-                _run_crawl(h, _sample_sources(server.base_url), local_site=True)
+            with _sample_site() as sample_sources:
+                _run_crawl(h, sample_sources, local_site=True)
         else:
             _run_crawl(h, load_sources(sources), local_site=not polite)
 
     _guard(body)
 
 
-def _sample_sources(base_url: str) -> Sources:
-    from carintel.sample_site import sample_sources
+SAMPLE_PORT = 18765
 
-    return Sources.model_validate(sample_sources(base_url))
+
+@contextmanager
+def _sample_site() -> Iterator[Sources]:
+    """Serve the bundled sample site on 127.0.0.1 and yield sources pointing at it.
+
+    A fixed port when it is free, so that reruns see the same article URLs; else any free port
+    (exact copies are still recognised by their content hash)."""
+    from carintel.sample_site import sample_sources, serve
+
+    try:
+        server = serve(port=SAMPLE_PORT)
+    except OSError:
+        server = serve(port=0)
+    with server:
+        yield Sources.model_validate(sample_sources(server.base_url))
 
 
 @app.command("load")
@@ -340,10 +351,8 @@ def run(
         h = _home(ctx, home)
         wl = load_watchlist(watchlist)
         if sample:
-            from carintel.sample_site import serve
-
-            with serve() as server:
-                _run_crawl(h, _sample_sources(server.base_url), local_site=True)
+            with _sample_site() as sample_sources:
+                _run_crawl(h, sample_sources, local_site=True)
         else:
             _run_crawl(h, load_sources(sources), local_site=False)
         _run_load(h, wl)

@@ -67,7 +67,8 @@ def run_read_only(
 def _emit(frame: Any, fmt: str, output: Path | None, out: Console) -> None:
     if fmt == "parquet":
         assert output is not None
-        frame.to_parquet(output, index=False)
+        with duckdb.connect() as scratch:  # in memory: DuckDB writes Parquet without pyarrow
+            scratch.from_df(frame).write_parquet(str(output))
         return
     if fmt == "csv":
         text = frame.to_csv(index=False)

@@ -11,23 +11,36 @@ from crawlers.extract import decode_html, parse_article
 
 BASE = "http://127.0.0.1:8000"
 BODY = (
-    ("p", "Seres and Huawei said on Monday that deliveries of the AITO M9 rose again in April, "
-          "as the two companies widened their cooperation under the HIMA alliance."),
+    (
+        "p",
+        "Seres and Huawei said on Monday that deliveries of the AITO M9 rose again in April, "
+        "as the two companies widened their cooperation under the HIMA alliance.",
+    ),
     ("h2", "What changes"),
-    ("p", "The companies plan more showrooms in smaller cities and a second factory line. "
-          "Analysts expect the partnership to stay the core of Huawei's car business."),
+    (
+        "p",
+        "The companies plan more showrooms in smaller cities and a second factory line. "
+        "Analysts expect the partnership to stay the core of Huawei's car business.",
+    ),
     ("p", "Seres (赛力斯) is based in Chongqing and builds every AITO model at its plants."),
-)  # fmt: skip
+)
 PUBLISHED = datetime(2025, 5, 12, 9, 30, tzinfo=timezone(timedelta(hours=8)))
 
 
 def _article(template: str, quirk: str = "none", n: int = 1) -> SampleArticle:
     return SampleArticle(
-        id=n, slug=f"seres-huawei-deliveries-{n}", template=template,
-        title='Seres & Huawei "AITO" deliveries rise', published=PUBLISHED, author="Lena Park",
-        section="Partnerships", tags=("seres", "huawei"), summary="Deliveries rose.", body=BODY,
+        id=n,
+        slug=f"seres-huawei-deliveries-{n}",
+        template=template,
+        title='Seres & Huawei "AITO" deliveries rise',
+        published=PUBLISHED,
+        author="Lena Park",
+        section="Partnerships",
+        tags=("seres", "huawei"),
+        summary="Deliveries rose.",
+        body=BODY,
         quirk=quirk,
-    )  # fmt: skip
+    )
 
 
 def _page(template: str, quirk: str = "none") -> tuple[bytes, str, str]:

@@ -55,8 +55,10 @@ def test_news_sitemap_keeps_the_news_fields() -> None:
 
 
 def test_sitemap_index_lists_child_sitemaps() -> None:
-    body = (b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            b"<sitemap><loc>https://wire.example/news.xml</loc></sitemap></sitemapindex>")  # fmt: skip
+    body = (
+        b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<sitemap><loc>https://wire.example/news.xml</loc></sitemap></sitemapindex>"
+    )
     assert parse_listing(body).sitemaps == ("https://wire.example/news.xml",)
 
 
@@ -67,15 +69,19 @@ def test_malformed_feed_is_recovered_and_flagged() -> None:
     assert listing.entries[0].url == "https://ev.example/2025/05/22/yu7/"
 
 
-@pytest.mark.parametrize("body", [b"", b"<html><body>Not a feed</body></html>", b"\x1f\x8bnot gzip"])
+@pytest.mark.parametrize(
+    "body", [b"", b"<html><body>Not a feed</body></html>", b"\x1f\x8bnot gzip"]
+)
 def test_what_is_not_a_listing_raises_listing_error(body: bytes) -> None:
     with pytest.raises(ListingError):
         parse_listing(body)
 
 
 def test_external_entities_are_not_expanded() -> None:
-    body = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-            b"<rss><channel><item><title>&x;</title><link>https://a.example/1</link></item>"
-            b"</channel></rss>")  # fmt: skip
+    body = (
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b"<rss><channel><item><title>&x;</title><link>https://a.example/1</link></item>"
+        b"</channel></rss>"
+    )
     [entry] = parse_listing(body).entries
     assert "root:" not in (entry.title or "")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,21 +16,35 @@ from tests.conftest import run_cli
 
 CST = timezone(timedelta(hours=8))
 PARAGRAPHS = (
-    ("p", "Huawei and its carmaking partners in the HIMA alliance reported higher deliveries "
-          "for the month, led by the AITO brand that Seres builds in Chongqing."),
-    ("p", "Chery's Luxeed and BAIC's Stelato are still small, but both added dealers, and JAC "
-          "prepared the Maextro launch. Analysts watch whether SAIC joins the alliance."),
+    (
+        "p",
+        "Huawei and its carmaking partners in the HIMA alliance reported higher deliveries "
+        "for the month, led by the AITO brand that Seres builds in Chongqing.",
+    ),
+    (
+        "p",
+        "Chery's Luxeed and BAIC's Stelato are still small, but both added dealers, and JAC "
+        "prepared the Maextro launch. Analysts watch whether SAIC joins the alliance.",
+    ),
     ("p", "The numbers come after a quarter in which Xiaomi took orders for its second car."),
-)  # fmt: skip
+)
 
 
 def _article(n: int, template: str, quirk: str = "none", **kw: Any) -> SampleArticle:
     return SampleArticle(
-        id=n, slug=f"hima-deliveries-{n}", template=template, title=f"HIMA deliveries, part {n}",
-        published=datetime(2025, 5, n, 9, 0, tzinfo=CST), author="Lena Park", section="EV",
-        tags=("huawei",), summary="Deliveries rose.",
-        body=(("p", f"Report number {n}."), *PARAGRAPHS), quirk=quirk, **kw,
-    )  # fmt: skip
+        id=n,
+        slug=f"hima-deliveries-{n}",
+        template=template,
+        title=f"HIMA deliveries, part {n}",
+        published=datetime(2025, 5, n, 9, 0, tzinfo=CST),
+        author="Lena Park",
+        section="EV",
+        tags=("huawei",),
+        summary="Deliveries rose.",
+        body=(("p", f"Report number {n}."), *PARAGRAPHS),
+        quirk=quirk,
+        **kw,
+    )
 
 
 ARTICLES = [
@@ -65,8 +78,13 @@ def crawled(site: SampleServer, tmp_path_factory: pytest.TempPathFactory) -> dic
         for line in path.read_text(encoding="utf-8").splitlines()
     ]
     stats = {p.stem: json.loads(p.read_text()) for p in run_dir.glob("stats-*.json")}
-    return {"home": home, "run_dir": run_dir, "items": items, "stats": stats,
-            "requests": list(site.request_log)}  # fmt: skip
+    return {
+        "home": home,
+        "run_dir": run_dir,
+        "items": items,
+        "stats": stats,
+        "requests": list(site.request_log),
+    }
 
 
 def test_every_reachable_article_lands_once(crawled: dict[str, Any], site: SampleServer) -> None:
@@ -117,6 +135,9 @@ def test_each_item_points_to_its_archived_response(crawled: dict[str, Any]) -> N
 def test_robots_txt_is_read_and_each_page_fetched_once(crawled: dict[str, Any]) -> None:
     paths = [path for method, path, status in crawled["requests"]]
     assert "/robots.txt" in paths
-    article_paths = [p.split("?")[0] for p in paths if p.split("?")[0] in
-                     {article_path(a) for a in ARTICLES if a.quirk not in ("truncated",)}]  # fmt: skip
+    article_paths = [
+        p.split("?")[0]
+        for p in paths
+        if p.split("?")[0] in {article_path(a) for a in ARTICLES if a.quirk not in ("truncated",)}
+    ]
     assert len(article_paths) == len(set(article_paths))

@@ -7,9 +7,7 @@ from enrich.linker import AliasLinker
 
 
 def _linker(*aliases: tuple[str, str, bool]) -> AliasLinker:
-    return AliasLinker(
-        {"entity_id": e, "alias": a, "case_sensitive": cs} for e, a, cs in aliases
-    )
+    return AliasLinker({"entity_id": e, "alias": a, "case_sensitive": cs} for e, a, cs in aliases)
 
 
 def test_short_case_sensitive_alias_does_not_match_inside_other_words() -> None:

@@ -83,10 +83,14 @@ def test_duplicates_by_canonical_url_and_content_hash_are_not_stored(tmp_path: P
     records = [
         item(1),
         item(1, url="https://news.example/a/1?utm_medium=feed"),  # same canonical URL
-        item(2, canonical_url="https://mirror.example/copy", url="https://mirror.example/copy",
-             content_hash="hash-1"),  # same content elsewhere
+        item(
+            2,
+            canonical_url="https://mirror.example/copy",
+            url="https://mirror.example/copy",
+            content_hash="hash-1",
+        ),  # same content elsewhere
         item(3),
-    ]  # fmt: skip
+    ]
     write_run(landing, "run1", records)
     write_run(landing, "run2", [item(3, crawl_run_id="run2")])  # seen in an earlier run
     conn = connect(tmp_path / "w.duckdb")
@@ -100,8 +104,12 @@ def test_duplicates_by_canonical_url_and_content_hash_are_not_stored(tmp_path: P
 
 def test_malformed_lines_are_counted_and_the_rest_loads(tmp_path: Path) -> None:
     landing = tmp_path / "landing"
-    write_run(landing, "run1", [item(1), item(2)],
-              ['{"url": "https://x"', "not json", json.dumps({"url": "https://lacks-text"})])  # fmt: skip
+    write_run(
+        landing,
+        "run1",
+        [item(1), item(2)],
+        ['{"url": "https://x"', "not json", json.dumps({"url": "https://lacks-text"})],
+    )
     conn = connect(tmp_path / "w.duckdb")
     result = load_landing(conn, landing)
     assert (result.documents_added, result.rejected) == (2, 3)
@@ -138,7 +146,9 @@ def test_watchlist_sync_replaces_aliases_and_keeps_removed_entities(tmp_path: Pa
     assert conn.execute("SELECT count(*) FROM aliases").fetchall() == [(1,)]
     assert conn.execute("SELECT count(*) FROM relationships").fetchall() == [(1,)]
     sync_watchlist(conn, [], [], [])
-    assert conn.execute("SELECT entity_id, in_watchlist FROM entities").fetchall() == [("nio", False)]
+    assert conn.execute("SELECT entity_id, in_watchlist FROM entities").fetchall() == [
+        ("nio", False)
+    ]
 
 
 LOAD_SCRIPT = """
@@ -156,13 +166,17 @@ load_landing(conn, Path(sys.argv[2]),
 def test_a_load_killed_half_way_then_rerun_equals_an_uninterrupted_load(tmp_path: Path) -> None:
     landing = tmp_path / "landing"
     for run in range(12):
-        write_run(landing, f"run{run:02d}",
-                  [item(run * 1000 + i, crawl_run_id=f"run{run:02d}") for i in range(400)])  # fmt: skip
+        write_run(
+            landing,
+            f"run{run:02d}",
+            [item(run * 1000 + i, crawl_run_id=f"run{run:02d}") for i in range(400)],
+        )
     killed_db = tmp_path / "killed.duckdb"
     proc = subprocess.Popen(
         [sys.executable, "-c", LOAD_SCRIPT, str(killed_db), str(landing)],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     line = ""
     deadline = time.monotonic() + 120
@@ -176,10 +190,16 @@ def test_a_load_killed_half_way_then_rerun_equals_an_uninterrupted_load(tmp_path
     partial = snapshot(killed_db)
     assert 0 < len(partial["landing_files"]) < 12, "the kill should land half-way"
 
-    subprocess.run([sys.executable, "-c", LOAD_SCRIPT, str(killed_db), str(landing)], check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-c", LOAD_SCRIPT, str(killed_db), str(landing)],
+        check=True,
+        capture_output=True,
+    )
     clean_db = tmp_path / "clean.duckdb"
-    subprocess.run([sys.executable, "-c", LOAD_SCRIPT, str(clean_db), str(landing)], check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-c", LOAD_SCRIPT, str(clean_db), str(landing)],
+        check=True,
+        capture_output=True,
+    )
     assert snapshot(killed_db) == snapshot(clean_db)
     assert len(snapshot(clean_db)["documents"]) == 12 * 400

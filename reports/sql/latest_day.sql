@@ -1,0 +1,3 @@
+-- The newest publication day in the warehouse (NULL when there are no documents).
+SELECT max(day) AS day
+FROM timeline;

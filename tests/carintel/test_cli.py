@@ -1,0 +1,130 @@
+"""The command line as users and schedulers see it: messages, exit codes, read-only SQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+from warehouse import connect
+from warehouse.loader import load_landing
+
+ITEM = {
+    "url": "https://news.example/a/1",
+    "canonical_url": "https://news.example/a/1",
+    "source": "example",
+    "source_kind": "feed",
+    "kind": "article",
+    "title": "Xiaomi opens SU7 orders",
+    "text": "Xiaomi opened orders for the SU7. " * 20,
+    "published_at": "2025-05-12T09:30:00+08:00",
+    "published_at_source": "meta",
+    "author": None,
+    "language": "en",
+    "fetched_at": "2025-05-13T00:00:00+00:00",
+    "http_status": 200,
+    "content_hash": "h1",
+    "crawl_run_id": "run1",
+    "warc_file": None,
+    "warc_record_id": None,
+    "warc_payload_digest": None,
+}
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    landing = tmp_path / "landing" / "run1"
+    landing.mkdir(parents=True)
+    (landing / "items-feeds.jsonl").write_text(json.dumps(ITEM) + "\n", encoding="utf-8")
+    conn = connect(tmp_path / "carintel.duckdb")
+    load_landing(conn, tmp_path / "landing")
+    conn.close()
+    return tmp_path
+
+
+def test_sql_refuses_writes_with_a_clear_message_and_changes_nothing(home: Path) -> None:
+    result = run_cli("sql", "delete from documents", home=home, check=False)
+    assert result.returncode != 0
+    assert "read-only" in result.stderr and "DELETE" in result.stderr
+    assert "Traceback" not in result.stderr
+    sneaky = run_cli("sql", "select 1; drop table documents", home=home, check=False)
+    assert sneaky.returncode != 0
+    count = run_cli("sql", "select count(*) as n from documents", "--format", "csv", home=home)
+    assert count.stdout.splitlines() == ["n", "1"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("csv", "title\nXiaomi opens SU7 orders\n"),
+        ("json", '{"title":"Xiaomi opens SU7 orders"}\n'),
+    ],
+)
+def test_sql_formats(home: Path, fmt: str, expected: str) -> None:
+    result = run_cli("sql", "select title from documents", "--format", fmt, home=home)
+    assert result.stdout == expected
+
+
+def test_sql_table_format_and_parquet_file(home: Path, tmp_path: Path) -> None:
+    table = run_cli("sql", "select title from documents", home=home)
+    assert "Xiaomi opens SU7 orders" in table.stdout and "1 row(s)" in table.stdout
+    target = tmp_path / "out.parquet"
+    run_cli("sql", "select * from documents", "-f", "parquet", "--out", str(target), home=home)
+    assert target.read_bytes()[:4] == b"PAR1"
+
+
+def test_sql_without_a_warehouse_says_what_to_do(tmp_path: Path) -> None:
+    result = run_cli("sql", "select 1", home=tmp_path / "empty", check=False)
+    assert result.returncode == 4
+    assert "carintel run" in result.stderr
+
+
+def test_home_option_is_accepted_after_the_command_too(home: Path) -> None:
+    result = run_cli("sql", "select count(*) as n from documents", "-f", "csv", "--home", str(home))
+    assert result.stdout.splitlines() == ["n", "1"]
+
+
+def test_annotate_three_documents_follows_the_contract(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    docs = [
+        {"id": "a", "title": "Huawei and Seres", "text": "Huawei (华为) works with Seres on AITO."},
+        {"id": "b", "text": "JD.com, GAC and CATL built a car together."},
+        {"id": 3, "text": "A union meeting about jackets; nothing to link here."},
+    ]
+    lines = [json.dumps(d, ensure_ascii=False) for d in docs] + ["{not json", '{"id": "x"}']
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    result = run_cli("annotate", str(source), "-o", str(target))
+    assert "skipped 2" in result.stderr
+    out = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert [o["id"] for o in out] == ["a", "b", "3"]
+    for record in out:
+        assert set(record) == {
+            "id", "relevant", "relevance", "language", "entities",
+            "sentiment", "entity_sentiment", "events",
+        }  # fmt: skip
+        assert record["events"] == [] and record["entity_sentiment"] == []
+    first = {e["id"]: e for e in out[0]["entities"]}
+    assert {"huawei", "seres"} <= set(first)
+    mention = first["huawei"]["mentions"][-1]
+    text = docs[0]["text"] if mention["field"] == "text" else docs[0]["title"]
+    assert text[mention["start"] : mention["end"]] == mention["text"]
+    assert {e["id"] for e in out[1]["entities"]} >= {"jd", "gac", "catl"}
+    assert out[2]["entities"] == []
+
+
+def test_bad_sources_file_exits_2_naming_file_and_entry(tmp_path: Path) -> None:
+    bad = tmp_path / "sources.yaml"
+    bad.write_text("feeds:\n  - name: x\n    url: ftp://nope\n", encoding="utf-8")
+    result = run_cli("crawl", "--sources", str(bad), home=tmp_path, check=False)
+    assert result.returncode == 2
+    assert str(bad) in result.stderr and "feeds[0] (x).url" in result.stderr
+
+
+def test_every_command_has_help() -> None:
+    for command in ("init", "crawl", "load", "enrich", "run", "sql", "status", "annotate"):
+        result = run_cli(command, "--help")
+        assert "--home" in result.stdout or command == "annotate"
+    assert "weekly" in run_cli("report", "--help").stdout
