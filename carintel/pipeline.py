@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -55,6 +54,12 @@ def writer(home: Home) -> Iterator[duckdb.DuckDBPyConnection]:
             conn.close()
 
 
+def _sync(conn: duckdb.DuckDBPyConnection, watchlist: Watchlist) -> None:
+    sync_watchlist(
+        conn, entity_rows(watchlist), alias_rows(watchlist), relationship_rows(watchlist)
+    )
+
+
 def crawl(
     home: Home,
     sources: Sources,
@@ -94,9 +99,7 @@ def load(
 ) -> LoadResult:
     """Sync the watchlist, then load every new or changed landing file."""
     with writer(home) as conn:
-        sync_watchlist(
-            conn, entity_rows(watchlist), alias_rows(watchlist), relationship_rows(watchlist)
-        )
+        _sync(conn, watchlist)
         return load_landing(conn, home.landing, progress)
 
 
@@ -104,9 +107,7 @@ def enrich(home: Home, watchlist: Watchlist, progress: Progress | None = None) -
     """Link watchlist entities in every document not yet linked with this watchlist's aliases."""
     linker = AliasLinker(alias_rows(watchlist))
     with writer(home) as conn:
-        sync_watchlist(
-            conn, entity_rows(watchlist), alias_rows(watchlist), relationship_rows(watchlist)
-        )
+        _sync(conn, watchlist)  # mentions must point at entities the warehouse knows
         pending = pending_documents(conn, LINK_STAGE, linker.version)
         written = 0
         for start in range(0, len(pending), ENRICH_BATCH):
@@ -135,6 +136,3 @@ def report(home: Home, week: str | None) -> Any:
     home.ensure()
     return render_weekly(home.warehouse, week, home.reports)
 
-
-def warehouse_path_for_reading(home: Path | None) -> Path:
-    return Home.resolve(home).warehouse

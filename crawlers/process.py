@@ -77,6 +77,7 @@ def crawl_settings(
         log_file.parent.mkdir(parents=True, exist_ok=True)
         settings.set("LOG_FILE", str(log_file), priority="cmdline")
         settings.set("LOG_FILE_APPEND", True, priority="cmdline")
+        settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
     if progress is not None:
         settings.set("CARINTEL_PROGRESS", progress, priority="cmdline")
     settings.setdict(overrides or {}, priority="cmdline")
@@ -117,7 +118,7 @@ def run_crawl(
         landing_dir, run_id, local_site=local_site, log_file=log_file, progress=progress,
         overrides=overrides,
     )  # fmt: skip
-    process = CrawlerProcess(settings, install_root_handler=log_file is None)
+    process = CrawlerProcess(settings)
     if feeds:
         process.crawl(FeedsSpider, sources=feeds, run_id=run_id)
     if sitemaps:
