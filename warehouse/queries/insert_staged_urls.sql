@@ -13,7 +13,9 @@ SELECT url, doc_id, reason, first_seen_at FROM (
         s.line_no
     FROM staging s
     LEFT JOIN documents by_url ON by_url.canonical_url = s.canonical_url
-    LEFT JOIN documents by_content ON by_content.content_hash = s.content_hash
+    LEFT JOIN documents by_content
+        ON by_content.content_hash = s.content_hash AND by_content.kind = 'article'
+        AND coalesce(s.kind, 'article') = 'article'
     WHERE s.url IS NOT NULL AND s.fetched_at IS NOT NULL
 )
 WHERE doc_id IS NOT NULL

@@ -15,6 +15,7 @@ FROM read_json(
         published_at_source: 'VARCHAR', author: 'VARCHAR', language: 'VARCHAR',
         fetched_at: 'VARCHAR', http_status: 'INTEGER', content_hash: 'VARCHAR',
         crawl_run_id: 'VARCHAR', warc_file: 'VARCHAR', warc_record_id: 'VARCHAR',
-        warc_payload_digest: 'VARCHAR'
+        warc_payload_digest: 'VARCHAR', external_id: 'VARCHAR', parent_url: 'VARCHAR',
+        engagement: 'JSON', first_seen_at: 'VARCHAR'
     }
 );
