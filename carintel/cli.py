@@ -174,11 +174,14 @@ def _run_crawl(home: Home, sources: Sources, local_site: bool) -> Any:
 
         result = crawl(home, sources, local_site=local_site, progress=on_event)
     skipped = ", ".join(f"{k} {v}" for k, v in result.skipped.items()) or "none"
+    unchanged = sum(s.not_modified for s in result.spiders)
+    seen = sum(s.seen_before for s in result.spiders)
     console.print(
-        f"crawled run {result.run_id}: {result.items} articles; skipped: {skipped}",
+        f"crawled run {result.run_id}: {result.items} new documents; {seen} seen before, "
+        f"{unchanged} listings unchanged; skipped: {skipped}",
         highlight=False,
     )
-    if result.items == 0 and result.skipped:
+    if result.items == 0 and result.skipped and not result.fetched_nothing_new_but_worked:
         raise CrawlError(
             "no article could be fetched from any source; see the skipped reasons above and "
             f"{home.logs / 'crawl.log'}"

@@ -228,10 +228,77 @@ class SitemapSource(FeedSource):
     """A news sitemap (or a sitemap index leading to one)."""
 
 
+class ApiSource(BaseModel):
+    """A source read through an API. `api_base` points the spider at another server (a mirror,
+    or a local fixture server in tests); by default the service's public endpoint."""
+
+    model_config = _strict()
+    name: Annotated[str, Field(min_length=1)]
+    enabled: bool = True
+    note: str | None = None
+    api_base: str | None = None
+
+
+class GdeltSource(ApiSource):
+    """GDELT DOC 2.0 article list for a query (mode=artlist, format=json)."""
+
+    query: Annotated[str, Field(min_length=1)]
+    max_records: Annotated[int, Field(ge=1, le=250)] = 250
+    first_lookback_hours: Annotated[int, Field(ge=1, le=24 * 90)] = 72
+
+
+class HackerNewsSource(ApiSource):
+    """Hacker News stories (and their comments) matching a query, via the Algolia search API."""
+
+    query: Annotated[str, Field(min_length=1)]
+    comments: bool = True
+    first_lookback_hours: Annotated[int, Field(ge=1, le=24 * 365)] = 24 * 7
+
+
+class MastodonSource(ApiSource):
+    """A hashtag timeline on one Mastodon instance."""
+
+    instance: Annotated[str, Field(min_length=3)]
+    tag: Annotated[str, Field(min_length=1)]
+
+
+class RedditSource(ApiSource):
+    """New posts of a subreddit (optionally a search in it); OAuth app credentials from the
+    environment: REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET (and REDDIT_USER_AGENT)."""
+
+    subreddit: Annotated[str, Field(min_length=1)]
+    query: str | None = None
+    comments: bool = True
+
+
+class BlueskySource(ApiSource):
+    """Bluesky posts matching a query; an app password session from the environment:
+    BLUESKY_HANDLE and BLUESKY_APP_PASSWORD."""
+
+    query: Annotated[str, Field(min_length=1)]
+
+
+# The spider that reads each section of the sources file.
+SOURCE_SECTIONS: dict[str, str] = {
+    "feeds": "feeds",
+    "sitemaps": "sitemaps",
+    "gdelt": "gdelt",
+    "hackernews": "hackernews",
+    "mastodon": "mastodon",
+    "reddit": "reddit",
+    "bluesky": "bluesky",
+}
+
+
 class Sources(BaseModel):
     model_config = _strict()
     feeds: list[FeedSource] = Field(default_factory=list)
     sitemaps: list[SitemapSource] = Field(default_factory=list)
+    gdelt: list[GdeltSource] = Field(default_factory=list)
+    hackernews: list[HackerNewsSource] = Field(default_factory=list)
+    mastodon: list[MastodonSource] = Field(default_factory=list)
+    reddit: list[RedditSource] = Field(default_factory=list)
+    bluesky: list[BlueskySource] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_names(self) -> Sources:
@@ -243,11 +310,23 @@ class Sources(BaseModel):
             raise ValueError("no sources: add at least one entry under 'feeds:'")
         return self
 
-    def all(self) -> list[FeedSource]:
-        return [*self.feeds, *self.sitemaps]
+    def sections(self) -> dict[str, list[FeedSource | ApiSource]]:
+        return {section: list(getattr(self, section)) for section in SOURCE_SECTIONS}
 
-    def enabled(self) -> Iterator[FeedSource]:
+    def all(self) -> list[FeedSource | ApiSource]:
+        return [s for entries in self.sections().values() for s in entries]
+
+    def enabled(self) -> Iterator[FeedSource | ApiSource]:
         return (s for s in self.all() if s.enabled)
+
+    def by_spider(self) -> dict[str, list[dict[str, Any]]]:
+        """Enabled sources as plain dicts, grouped by the spider that reads them."""
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for section, entries in self.sections().items():
+            enabled = [s.model_dump() for s in entries if s.enabled]
+            if enabled:
+                grouped.setdefault(SOURCE_SECTIONS[section], []).extend(enabled)
+        return grouped
 
 
 def _read_yaml(path: Path) -> Any:

@@ -72,13 +72,11 @@ def crawl(
     from crawlers.process import run_crawl  # Scrapy is heavy; import it only to crawl
 
     home.ensure()
-    feeds = [s.model_dump() for s in sources.feeds if s.enabled]
-    sitemaps = [s.model_dump() for s in sources.sitemaps if s.enabled]
-    if not feeds and not sitemaps:
+    by_spider = sources.by_spider()
+    if not by_spider:
         raise CrawlError("every source is disabled: enable at least one in the sources file")
     result = run_crawl(
-        feeds,
-        sitemaps,
+        by_spider,
         home.landing,
         run_id=run_id,
         local_site=local_site,
@@ -135,4 +133,3 @@ def report(home: Home, week: str | None) -> Any:
 
     home.ensure()
     return render_weekly(home.warehouse, week, home.reports)
-

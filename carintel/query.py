@@ -104,6 +104,10 @@ def print_status(home: Home, out: Console) -> None:
             "SELECT run_id, spider, finished_at, pages_fetched, items_scraped, skipped, repaired"
             " FROM crawl_runs ORDER BY run_id DESC, spider LIMIT 6"
         ).fetchall()
+        health = conn.execute(
+            "SELECT source, runs, last_items, last_new_documents, last_errors, last_error_rate,"
+            " runs_without_new, quiet, errors_jumped FROM source_health ORDER BY source"
+        ).fetchall()
     finally:
         conn.close()
     out.print(
@@ -121,8 +125,30 @@ def print_status(home: Home, out: Console) -> None:
             _reasons(skipped), _reasons(repaired),
         )  # fmt: skip
     out.print(table)
+    _print_health(health, out)
     reports = sorted(home.reports.glob("weekly-*.html")) if home.reports.exists() else []
     out.print(f"reports: {len(reports)}" + (f", newest {reports[-1]}" if reports else ""))
+
+
+def _print_health(rows: list[tuple[Any, ...]], out: Console) -> None:
+    table = Table(title="sources (last run)")
+    for column in ("source", "runs", "items", "new", "errors", "runs without new", "flag"):
+        table.add_column(column)
+    flagged = 0
+    for source, runs, items, new, errors, rate, quiet_runs, quiet, jumped in rows:
+        flags = []
+        if quiet:
+            flags.append(f"[yellow]quiet: nothing new in {quiet_runs} runs[/yellow]")
+        if jumped:
+            flags.append(f"[red]errors up: {rate:.0%} of requests failed[/red]")
+        flagged += bool(flags)
+        table.add_row(
+            source, str(runs), str(items), str(new), str(errors), str(quiet_runs),
+            "; ".join(flags) or "ok",
+        )  # fmt: skip
+    out.print(table)
+    if flagged:
+        out.print(f"[yellow]{flagged} source(s) need a look[/yellow]: see the flags above.")
 
 
 def _reasons(value: Any) -> str:

@@ -20,6 +20,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 WARC_META_KEY = "warc"
+# Set on a request whose response must not be archived: an OAuth token or session answer.
+NO_ARCHIVE_META_KEY = "carintel_no_archive"
 
 
 class WarcArchiveMiddleware:
@@ -58,7 +60,7 @@ class WarcArchiveMiddleware:
             self._writer = None
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if self._writer is None or self._file is None:
+        if self._writer is None or self._file is None or request.meta.get(NO_ARCHIVE_META_KEY):
             return response
         headers = [
             (k.decode("latin-1"), v.decode("latin-1"))

@@ -27,6 +27,23 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def source_health(stats: dict[str, Any], source: str) -> dict[str, Any]:
+    """One source's share of a run: requests, items, errors by reason, 304s, seen-before."""
+    prefix = f"carintel/source/{source}/"
+    mine = {k[len(prefix) :]: v for k, v in stats.items() if k.startswith(prefix)}
+    skipped = {
+        k.removeprefix("skipped/"): int(v) for k, v in mine.items() if k.startswith("skipped/")
+    }
+    return {
+        "requests": int(mine.get("requests", 0)),
+        "items": int(mine.get("items", 0)),
+        "errors": sum(skipped.values()),
+        "skipped": skipped,
+        "not_modified": int(mine.get("not_modified", 0)),
+        "seen_before": int(mine.get("seen_before", 0)),
+    }
+
+
 class RunStatsExtension:
     """Writes `landing/RUN/stats-SPIDER.json` when the spider closes: the Scrapy stats plus what
     was skipped and repaired, by reason. The loader stores it in `crawl_runs`."""
@@ -39,7 +56,19 @@ class RunStatsExtension:
     def from_crawler(cls, crawler: Crawler) -> RunStatsExtension:
         ext = cls(crawler, Path(crawler.settings.get("CARINTEL_LANDING_DIR")))
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.request_scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         return ext
+
+    def _inc(self, source: object, what: str) -> None:
+        if source and self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"carintel/source/{source}/{what}")
+
+    def request_scheduled(self, request: Request, spider: Spider) -> None:
+        self._inc(request.meta.get("source"), "requests")
+
+    def item_scraped(self, item: Any, spider: Spider) -> None:
+        self._inc(getattr(item, "source", None), "items")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         assert self.crawler.stats is not None
@@ -50,7 +79,9 @@ class RunStatsExtension:
             "spider": spider.name,
             "source_kind": getattr(spider, "source_kind", None),
             "sources": [
-                {"name": s.get("name"), "url": s.get("url")} for s in getattr(spider, "sources", [])
+                {"name": s.get("name"), "url": s.get("url") or s.get("api_base")}
+                | source_health(stats, str(s.get("name")))
+                for s in getattr(spider, "sources", [])
             ],
             "started_at": _jsonable(stats.get("start_time")),
             "finished_at": _jsonable(stats.get("finish_time")),

@@ -16,8 +16,6 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawlers.spiders.base import new_run_id
-from crawlers.spiders.feeds import FeedsSpider
-from crawlers.spiders.sitemaps import SitemapsSpider
 
 
 @dataclass(frozen=True)
@@ -28,6 +26,8 @@ class SpiderRun:
     skipped: dict[str, int]
     repaired: dict[str, int]
     finish_reason: str
+    not_modified: int = 0  # listings answered 304
+    seen_before: int = 0  # entries not fetched again: an earlier run had them
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,11 @@ class CrawlResult:
     @property
     def items(self) -> int:
         return sum(s.items_scraped for s in self.spiders)
+
+    @property
+    def fetched_nothing_new_but_worked(self) -> bool:
+        """No item, but the sources answered (304s, or only entries seen before)."""
+        return any(s.not_modified or s.seen_before for s in self.spiders)
 
     @property
     def skipped(self) -> dict[str, int]:
@@ -63,6 +68,7 @@ def crawl_settings(
     landing = str(landing_dir.resolve())
     settings.set("CARINTEL_LANDING_DIR", landing, priority="cmdline")
     settings.set("CARINTEL_RUN_ID", run_id, priority="cmdline")
+    settings.set("CARINTEL_STATE_DIR", str(landing_dir.resolve().parent / "state"), "cmdline")
     settings.set(
         "FEEDS",
         {f"{landing}/%(run_id)s/items-%(name)s.jsonl": {
@@ -96,14 +102,15 @@ def read_run(run_dir: Path) -> tuple[SpiderRun, ...]:
                 skipped=data["skipped"],
                 repaired=data.get("repaired", {}),
                 finish_reason=data["finish_reason"],
+                not_modified=int(data["stats"].get("carintel/not_modified", 0)),
+                seen_before=int(data["stats"].get("carintel/seen_before", 0)),
             )
         )
     return tuple(runs)
 
 
 def run_crawl(
-    feeds: list[dict[str, Any]],
-    sitemaps: list[dict[str, Any]],
+    sources_by_spider: dict[str, list[dict[str, Any]]],
     landing_dir: Path,
     *,
     run_id: str | None = None,
@@ -112,17 +119,22 @@ def run_crawl(
     progress: Callable[[str, int], None] | None = None,
     overrides: dict[str, Any] | None = None,
 ) -> CrawlResult:
-    """Crawl the given sources (dicts with `name` and `url`) into `landing_dir/RUN/`."""
+    """Crawl into `landing_dir/RUN/`: each spider (by name) with its sources (dicts)."""
     run_id = run_id or new_run_id()
     settings = crawl_settings(
         landing_dir, run_id, local_site=local_site, log_file=log_file, progress=progress,
         overrides=overrides,
     )  # fmt: skip
     process = CrawlerProcess(settings)
-    if feeds:
-        process.crawl(FeedsSpider, sources=feeds, run_id=run_id)
-    if sitemaps:
-        process.crawl(SitemapsSpider, sources=sitemaps, run_id=run_id)
+    known = set(process.spider_loader.list())
+    unknown = sorted(set(sources_by_spider) - known)
+    if unknown:
+        raise ValueError(
+            f"no spider named {', '.join(unknown)} (known: {', '.join(sorted(known))})"
+        )
+    for spider, sources in sorted(sources_by_spider.items()):
+        if sources:
+            process.crawl(spider, sources=sources, run_id=run_id)
     process.start()
     run_dir = landing_dir / run_id
     return CrawlResult(run_id=run_id, run_dir=run_dir, spiders=read_run(run_dir))

@@ -33,18 +33,28 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DOWNLOAD_FAIL_ON_DATALOSS = True
 RETRY_ENABLED = True
 RETRY_TIMES = 2
+# 429 is handled by crawlers.throttle (it honours Retry-After); the rest retry at once.
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
+CARINTEL_THROTTLE_RETRIES = 3
+CARINTEL_THROTTLE_BASE_WAIT = 30.0
+CARINTEL_THROTTLE_MAX_WAIT = 900.0
 REDIRECT_MAX_TIMES = 5
 
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
-CARINTEL_LANDING_DIR = str(Path(os.environ.get("CARINTEL_HOME", "data")).resolve() / "landing")
+_HOME = Path(os.environ.get("CARINTEL_HOME", "data")).resolve()
+CARINTEL_LANDING_DIR = str(_HOME / "landing")
+CARINTEL_STATE_DIR = str(_HOME / "state")  # cursors and the seen-URL store (crawlers.state)
+CARINTEL_SKIP_SEEN = True  # do not download again an article page an earlier run fetched
 CARINTEL_MIN_TEXT_CHARS = 200
 
 DOWNLOADER_MIDDLEWARES = {
     # At the network end: archives responses as they arrived (see crawlers.archive).
     "crawlers.archive.WarcArchiveMiddleware": 950,
+    # Before RetryMiddleware (550) on the way back: sees a 429 first and pauses the site.
+    "crawlers.throttle.RetryAfterMiddleware": 560,
 }
 EXTENSIONS = {
     "crawlers.extensions.RunStatsExtension": 500,

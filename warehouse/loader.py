@@ -149,12 +149,29 @@ def load_run_stats(conn: duckdb.DuckDBPyConnection, run_dir: Path) -> int:
                 },
             )
             for source in data.get("sources", []):
-                if isinstance(source, dict) and source.get("name") and seen_at:
+                if not (isinstance(source, dict) and source.get("name")):
+                    continue
+                if seen_at:
                     conn.execute(
                         query("upsert_source"),
                         {"name": source["name"], "kind": data.get("source_kind") or "feed",
                          "url": source.get("url") or "", "seen_at": seen_at},
                     )  # fmt: skip
+                conn.execute(
+                    query("upsert_source_run"),
+                    {
+                        "run_id": data.get("run_id", run_dir.name),
+                        "spider": data.get("spider", path.stem.removeprefix("stats-")),
+                        "source": source["name"],
+                        "finished_at": data.get("finished_at"),
+                        "requests": int(source.get("requests", 0)),
+                        "items": int(source.get("items", 0)),
+                        "errors": int(source.get("errors", 0)),
+                        "not_modified": int(source.get("not_modified", 0)),
+                        "seen_before": int(source.get("seen_before", 0)),
+                        "skipped": json.dumps(source.get("skipped", {}), sort_keys=True),
+                    },
+                )
         count += 1
     return count
 

@@ -8,9 +8,11 @@ import re
 import secrets
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
@@ -19,6 +21,7 @@ from crawlers.archive import WARC_META_KEY
 from crawlers.extract import parse_article, parse_datetime
 from crawlers.items import ArticleItem
 from crawlers.listings import Entry, Listing, ListingError, parse_listing
+from crawlers.state import CursorStore, SeenStore
 from crawlers.stats import REPAIRED, SKIPPED, skip_reason
 from crawlers.urls import canonicalize_url
 
@@ -35,24 +38,29 @@ def content_hash(text: str) -> str:
 
 
 def _sources_arg(value: Any) -> list[dict[str, Any]]:
-    """Sources as given to the spider: a list of {name, url, ...} or its JSON (`-a sources=...`)."""
+    """Sources as given to the spider: a list of {name, ...} dicts or its JSON
+    (`scrapy crawl feeds -a sources='[...]'`). Each spider checks the fields it needs."""
     if value is None:
         return []
     if isinstance(value, str):
         value = json.loads(value)
-    if not isinstance(value, list) or not all(
-        isinstance(s, dict) and s.get("name") and s.get("url") for s in value
-    ):
-        raise ValueError("sources must be a list of {'name': ..., 'url': ...} objects")
+    if not isinstance(value, list) or not all(isinstance(s, dict) and s.get("name") for s in value):
+        raise ValueError("sources must be a list of objects with at least a 'name'")
     return [dict(s) for s in value]
 
 
-class ArticleSpider(scrapy.Spider):
-    """Base class: listing URLs in `start()`, entries followed to article pages."""
+class SourceSpider(scrapy.Spider):
+    """What every carintel spider shares: its sources, the run id, counting what it skipped
+    (per source, by reason), per-source cursors and the store of URLs already fetched.
+
+    Subclasses implement `start()`. Stats keys: `carintel/skipped/REASON`,
+    `carintel/repaired/REASON`, and the same under `carintel/source/NAME/...`."""
 
     source_kind: ClassVar[str] = "feed"
     run_id: str
     sources: list[dict[str, Any]]
+    cursors: CursorStore
+    seen: SeenStore | None
 
     def __init__(self, *args: Any, sources: Any = None, run_id: str | None = None,
                  **kwargs: Any) -> None:  # fmt: skip
@@ -62,11 +70,36 @@ class ArticleSpider(scrapy.Spider):
             self.run_id = run_id
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArticleSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         if not getattr(spider, "run_id", None):
             spider.run_id = crawler.settings.get("CARINTEL_RUN_ID") or new_run_id()
+        state_dir = Path(crawler.settings.get("CARINTEL_STATE_DIR"))
+        spider.cursors = CursorStore(state_dir, spider.name)
+        spider.seen = (
+            SeenStore(state_dir / "seen.sqlite")
+            if crawler.settings.getbool("CARINTEL_SKIP_SEEN", True)
+            else None
+        )
+        crawler.signals.connect(spider._save_state, signal=signals.spider_closed)
         return spider
+
+    def _save_state(self, spider: scrapy.Spider, reason: str) -> None:
+        if reason == "finished":
+            self.cursors.save()
+        if self.seen is not None:
+            self.seen.close()
+
+    def already_fetched(self, url: str, source: str) -> bool:
+        """True (and counted as seen_before) when an earlier run fetched this URL."""
+        if self.seen is not None and url in self.seen:
+            self.count("carintel/seen_before", source)
+            return True
+        return False
+
+    def mark_fetched(self, url: str, source: str) -> None:
+        if self.seen is not None:
+            self.seen.add(url, source, self.run_id)
 
     # -- counting ---------------------------------------------------------------------------
 
@@ -88,6 +121,10 @@ class ArticleSpider(scrapy.Spider):
         url = request.url if request is not None else "?"
         self.skip(skip_reason(failure), meta.get("source"), url, str(failure.value)[:200])
 
+
+class ArticleSpider(SourceSpider):
+    """Listings (feeds, sitemaps) in `start()`, their entries followed to article pages."""
+
     # -- listings ---------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -97,16 +134,38 @@ class ArticleSpider(scrapy.Spider):
             yield self.listing_request(source["url"], source["name"])
 
     def listing_request(self, url: str, source: str) -> scrapy.Request:
+        """A conditional GET: the listing's ETag and Last-Modified from the last run."""
+        validators = self.cursors.get(source).get("validators", {}).get(url, {})
+        headers = {}
+        if validators.get("etag"):
+            headers["If-None-Match"] = validators["etag"]
+        if validators.get("last_modified"):
+            headers["If-Modified-Since"] = validators["last_modified"]
         return scrapy.Request(
             url,
+            headers=headers,
             callback=self.parse_listing,
             errback=self.on_error,
-            meta={"source": source, "listing": True},
+            meta={"source": source, "listing": True, "handle_httpstatus_list": [304]},
             dont_filter=True,
         )
 
+    def _remember_validators(self, response: Response, source: str) -> None:
+        etag = (response.headers.get(b"ETag") or b"").decode("latin-1")
+        modified = (response.headers.get(b"Last-Modified") or b"").decode("latin-1")
+        validators = dict(self.cursors.get(source).get("validators", {}))
+        validators[response.request.url if response.request else response.url] = {
+            "etag": etag or None,
+            "last_modified": modified or None,
+        }
+        self.cursors.update(source, validators=validators)
+
     def parse_listing(self, response: Response) -> Iterable[scrapy.Request]:
         source = response.meta["source"]
+        if response.status == 304:
+            self.count("carintel/not_modified", source)
+            return
+        self._remember_validators(response, source)
         try:
             listing = parse_listing(response.body)
         except ListingError as exc:
@@ -120,11 +179,13 @@ class ArticleSpider(scrapy.Spider):
     def follow_listing(self, response: Response, listing: Listing) -> Iterable[scrapy.Request]:
         source = response.meta["source"]
         for entry in listing.entries:
-            yield self.page_request(entry, source, response.url)
+            url = canonicalize_url(entry.url, base=response.url)
+            if not self.already_fetched(url, source):
+                yield self.page_request(entry, source, url)
 
-    def page_request(self, entry: Entry, source: str, listing_url: str) -> scrapy.Request:
+    def page_request(self, entry: Entry, source: str, url: str) -> scrapy.Request:
         return scrapy.Request(
-            canonicalize_url(entry.url, base=listing_url),
+            url,
             callback=self.parse_page,
             errback=self.on_error,
             meta={
@@ -157,6 +218,7 @@ class ArticleSpider(scrapy.Spider):
             published, origin = listed, self.source_kind
         warc = response.meta.get(WARC_META_KEY) or {}
         self.count("carintel/articles", source)
+        self.mark_fetched(response.request.url if response.request else response.url, source)
         yield ArticleItem(
             url=response.url,
             canonical_url=article.canonical_url,

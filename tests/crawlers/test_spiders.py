@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -141,3 +142,33 @@ def test_robots_txt_is_read_and_each_page_fetched_once(crawled: dict[str, Any]) 
         if p.split("?")[0] in {article_path(a) for a in ARTICLES if a.quirk not in ("truncated",)}
     ]
     assert len(article_paths) == len(set(article_paths))
+
+
+def test_second_crawl_fetches_no_article_again_and_only_new_entries(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    sources = tmp_path / "sources.yaml"
+    with SampleServer(articles=ARTICLES[:3]) as first:
+        port = first.port
+        sources.write_text(yaml.safe_dump(sample_sources(first.base_url)), encoding="utf-8")
+        run_cli("crawl", "--sources", str(sources), "--no-polite", home=home)
+        run_cli("crawl", "--sources", str(sources), "--no-polite", home=home)
+        second_run = first.request_log.snapshot()
+    pages = {article_path(a) for a in ARTICLES}
+    fetched_ok = [p.split("?")[0] for _, p, status in second_run if status == 200]
+    assert sorted(p for p in fetched_ok if p in pages) == sorted(
+        article_path(a)
+        for a in ARTICLES[:2]  # the first crawl only; article 3 is a 404
+    )
+    assert any(status == 304 for _, p, status in second_run if p == "/blog/feed/")
+
+    new = _article(9, "blog")
+    with SampleServer(articles=[*ARTICLES[:3], new], port=port) as changed:
+        run_cli("crawl", "--sources", str(sources), "--no-polite", home=home)
+        third_run = changed.request_log.snapshot()
+    fetched = {p.split("?")[0] for _, p, status in third_run if status == 200}
+    assert fetched & (pages | {article_path(new)}) == {article_path(new)}
+    runs = sorted((home / "landing").iterdir())
+    last_items = (runs[-1] / "items-feeds.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["title"] for line in last_items] == ["HIMA deliveries, part 9"]
