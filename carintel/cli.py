@@ -156,7 +156,13 @@ def main_callback(
 # -- stages ----------------------------------------------------------------------------------
 
 
-def _run_crawl(home: Home, sources: Sources, local_site: bool) -> Any:
+def _run_crawl(
+    home: Home,
+    sources: Sources,
+    local_site: bool,
+    redis_url: str | None = None,
+    run_id: str | None = None,
+) -> Any:
     from carintel.pipeline import crawl
 
     with _progress() as progress:
@@ -172,7 +178,10 @@ def _run_crawl(home: Home, sources: Sources, local_site: bool) -> Any:
                 description=f"crawling ({counts['item']} articles)",
             )
 
-        result = crawl(home, sources, local_site=local_site, progress=on_event)
+        result = crawl(
+            home, sources, local_site=local_site, progress=on_event, run_id=run_id,
+            redis_url=redis_url,
+        )  # fmt: skip
     skipped = ", ".join(f"{k} {v}" for k, v in result.skipped.items()) or "none"
     unchanged = sum(s.not_modified for s in result.spiders)
     seen = sum(s.seen_before for s in result.spiders)
@@ -272,6 +281,25 @@ def crawl_command(
             "site you run yourself (a local mirror, a benchmark).",
         ),
     ] = True,
+    redis: Annotated[
+        str | None,
+        typer.Option(
+            "--redis",
+            help="Share this crawl run with other workers through Redis (scrapy-redis shared "
+            "queue and duplicate filter), e.g. redis://127.0.0.1:6379/0. Start one worker per "
+            "process or host; each page is fetched once.",
+            show_default=False,
+        ),
+    ] = None,
+    run_id: Annotated[
+        str | None,
+        typer.Option(
+            "--run-id",
+            help="Name of the crawl run. With --redis, workers given the same id share the "
+            "run; without it, workers started within 30 minutes of each other join one run.",
+            show_default=False,
+        ),
+    ] = None,
     home: HomeOption = None,
 ) -> None:
     """Fetch feeds and sitemaps, follow them to articles, and write landing files.
@@ -287,7 +315,7 @@ def crawl_command(
             with _sample_site() as sample_sources:
                 _run_crawl(h, sample_sources, local_site=True)
         else:
-            _run_crawl(h, load_sources(sources), local_site=not polite)
+            _run_crawl(h, load_sources(sources), not polite, redis_url=redis, run_id=run_id)
 
     _guard(body)
 

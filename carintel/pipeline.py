@@ -67,6 +67,7 @@ def crawl(
     local_site: bool = False,
     progress: Callable[[str, int], None] | None = None,
     run_id: str | None = None,
+    redis_url: str | None = None,
 ) -> Any:
     """Crawl every enabled source into `home/landing/RUN/`. Returns crawlers' CrawlResult."""
     from crawlers.process import run_crawl  # Scrapy is heavy; import it only to crawl
@@ -82,6 +83,7 @@ def crawl(
         local_site=local_site,
         log_file=home.logs / "crawl.log",
         progress=progress,
+        redis_url=redis_url,
     )
     if not result.spiders:
         raise CrawlError(

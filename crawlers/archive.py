@@ -41,7 +41,8 @@ class WarcArchiveMiddleware:
 
     def spider_opened(self, spider: Spider) -> None:
         run_id = getattr(spider, "run_id", None) or "adhoc"
-        self._relative = f"{run_id}/responses-{spider.name}.warc.gz"
+        suffix = getattr(spider, "worker_suffix", "")
+        self._relative = f"{run_id}/responses-{spider.name}{suffix}.warc.gz"
         path = self.landing_dir / self._relative
         path.parent.mkdir(parents=True, exist_ok=True)
         self._file = path.open("ab")

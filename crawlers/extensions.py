@@ -74,9 +74,10 @@ class RunStatsExtension:
         assert self.crawler.stats is not None
         stats = dict(self.crawler.stats.get_stats())
         run_id = getattr(spider, "run_id", None) or "adhoc"
+        name = f"{spider.name}{getattr(spider, 'worker_suffix', '')}"
         record = {
             "run_id": run_id,
-            "spider": spider.name,
+            "spider": name,
             "source_kind": getattr(spider, "source_kind", None),
             "sources": [
                 {"name": s.get("name"), "url": s.get("url") or s.get("api_base")}
@@ -93,7 +94,7 @@ class RunStatsExtension:
             "repaired": repaired_from_stats(stats),
             "stats": _jsonable(stats),
         }
-        path = self.landing_dir / run_id / f"stats-{spider.name}.json"
+        path = self.landing_dir / run_id / f"stats-{name}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(record, indent=2, sort_keys=True), encoding="utf-8")

@@ -62,6 +62,7 @@ def crawl_settings(
     log_file: Path | None = None,
     progress: Callable[[str, int], None] | None = None,
     overrides: dict[str, Any] | None = None,
+    redis_url: str | None = None,
 ) -> Settings:
     settings = Settings()
     settings.setmodule("crawlers.settings", priority="project")
@@ -71,7 +72,7 @@ def crawl_settings(
     settings.set("CARINTEL_STATE_DIR", str(landing_dir.resolve().parent / "state"), "cmdline")
     settings.set(
         "FEEDS",
-        {f"{landing}/%(run_id)s/items-%(name)s.jsonl": {
+        {f"{landing}/%(run_id)s/items-%(name)s%(worker_suffix)s.jsonl": {
             "format": "jsonlines", "encoding": "utf-8", "store_empty": True}},
         priority="cmdline",
     )  # fmt: skip
@@ -86,6 +87,13 @@ def crawl_settings(
         settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
     if progress is not None:
         settings.set("CARINTEL_PROGRESS", progress, priority="cmdline")
+    if redis_url:
+        from crawlers.redis_mode import redis_settings
+
+        shared = redis_settings(redis_url, run_id)
+        extensions = {**settings.getdict("EXTENSIONS"), **shared.pop("EXTENSIONS")}
+        settings.setdict(shared, priority="cmdline")
+        settings.set("EXTENSIONS", extensions, priority="cmdline")
     settings.setdict(overrides or {}, priority="cmdline")
     return settings
 
@@ -118,12 +126,17 @@ def run_crawl(
     log_file: Path | None = None,
     progress: Callable[[str, int], None] | None = None,
     overrides: dict[str, Any] | None = None,
+    redis_url: str | None = None,
 ) -> CrawlResult:
     """Crawl into `landing_dir/RUN/`: each spider (by name) with its sources (dicts)."""
+    if redis_url and not run_id:
+        from crawlers.redis_mode import shared_run_id
+
+        run_id = shared_run_id(redis_url, new_run_id())
     run_id = run_id or new_run_id()
     settings = crawl_settings(
         landing_dir, run_id, local_site=local_site, log_file=log_file, progress=progress,
-        overrides=overrides,
+        overrides=overrides, redis_url=redis_url,
     )  # fmt: skip
     process = CrawlerProcess(settings)
     known = set(process.spider_loader.list())

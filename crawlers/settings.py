@@ -66,7 +66,7 @@ ITEM_PIPELINES = {
 }
 FEEDS = {
     # %(run_id)s and %(name)s are the spider's attributes.
-    f"{CARINTEL_LANDING_DIR}/%(run_id)s/items-%(name)s.jsonl": {
+    f"{CARINTEL_LANDING_DIR}/%(run_id)s/items-%(name)s%(worker_suffix)s.jsonl": {
         "format": "jsonlines",
         "encoding": "utf-8",
         "store_empty": True,
@@ -81,4 +81,9 @@ LOCAL_SITE_SETTINGS = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
     "DOWNLOAD_TIMEOUT": 10,
     "RETRY_TIMES": 1,
+    # Seconds between requests to a rate-limited API (GDELT: default 6, see crawlers.spiders.gdelt).
+    "CARINTEL_API_MIN_DELAY": 0,
 }
+
+# With --redis: how long an idle worker waits for work from the other workers before it stops.
+CARINTEL_REDIS_IDLE_SECONDS = float(os.environ.get("CARINTEL_REDIS_IDLE_SECONDS", "10"))

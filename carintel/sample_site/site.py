@@ -15,6 +15,7 @@ import re
 import socket
 import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -1122,10 +1123,11 @@ def is_not_modified(page: Page, headers: Message) -> bool:
 class _SiteHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, latency: float = 0.0) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
         self.pages: dict[str, Page] = {}
         self.request_log = RequestLog()
+        self.latency = latency
 
     def handle_error(
         self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any
@@ -1155,6 +1157,8 @@ class _Handler(BaseHTTPRequestHandler):
         """Silent: the request log replaces the per-request stderr line."""
 
     def _respond(self, send_body: bool) -> None:
+        if self.server.latency:
+            time.sleep(self.server.latency)
         path = unquote(urlsplit(self.path).path)
         page = self.server.pages.get(path) or not_found_page()
         status = 304 if is_not_modified(page, self.headers) else page.status
@@ -1189,9 +1193,11 @@ class SampleServer:
         port: int = 0,
         *,
         articles_dir: Path | None = None,
+        latency: float = 0.0,
     ) -> None:
+        """`latency`: seconds each response waits, to imitate a slower site in tests."""
         chosen = list(articles) if articles is not None else load_articles(articles_dir)
-        self._httpd = _SiteHTTPServer(port)
+        self._httpd = _SiteHTTPServer(port, latency)
         self.port: int = self._httpd.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.articles: tuple[SampleArticle, ...] = tuple(chosen)

@@ -61,6 +61,7 @@ class SourceSpider(scrapy.Spider):
     sources: list[dict[str, Any]]
     cursors: CursorStore
     seen: SeenStore | None
+    worker_suffix: str = ""  # "-HOST-PID" when several workers share a run (--redis)
 
     def __init__(self, *args: Any, sources: Any = None, run_id: str | None = None,
                  **kwargs: Any) -> None:  # fmt: skip
@@ -74,6 +75,8 @@ class SourceSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         if not getattr(spider, "run_id", None):
             spider.run_id = crawler.settings.get("CARINTEL_RUN_ID") or new_run_id()
+        worker = crawler.settings.get("CARINTEL_WORKER")
+        spider.worker_suffix = f"-{worker}" if worker else ""
         state_dir = Path(crawler.settings.get("CARINTEL_STATE_DIR"))
         spider.cursors = CursorStore(state_dir, spider.name)
         spider.seen = (
