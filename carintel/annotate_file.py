@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
-from carintel.config import Watchlist, alias_rows
+from carintel.config import EnrichConfig, Watchlist
+from carintel.enrichment import build_enricher
 from carintel.errors import CarintelError
-from enrich.annotate import InputDocument, link_document, to_contract
-from enrich.linker import AliasLinker
+from enrich.annotate import to_contract
+from enrich.pipeline import enrich_documents
+from enrich.records import InputDocument
+
+CHUNK = 64
 
 
 @dataclass(frozen=True)
@@ -40,10 +46,33 @@ def _parse_line(line: str) -> InputDocument | str:
     )
 
 
-def annotate_file(source: Path, target: Path, watchlist: Watchlist) -> AnnotateResult:
+def _chunks(lines: TextIO, reasons: Counter[str]) -> Iterator[list[InputDocument]]:
+    chunk: list[InputDocument] = []
+    for line in lines:
+        if not line.strip():
+            continue
+        parsed = _parse_line(line)
+        if isinstance(parsed, str):
+            reasons[parsed] += 1
+            continue
+        chunk.append(parsed)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def annotate_file(
+    source: Path,
+    target: Path,
+    watchlist: Watchlist,
+    config: EnrichConfig,
+    progress: Callable[[int], None] | None = None,
+) -> AnnotateResult:
     if not source.exists():
         raise CarintelError(f"{source}: no such file. Give a JSON Lines file of documents.")
-    linker = AliasLinker(alias_rows(watchlist))
+    enricher = build_enricher(watchlist, config)
     entities = {e.id: {"name": e.name, "type": e.type} for e in watchlist.entities}
     reasons: Counter[str] = Counter()
     written = 0
@@ -52,15 +81,11 @@ def annotate_file(source: Path, target: Path, watchlist: Watchlist) -> AnnotateR
         source.open(encoding="utf-8", errors="replace") as lines,
         tmp.open("w", encoding="utf-8") as sink,
     ):
-        for line in lines:
-            if not line.strip():
-                continue
-            parsed = _parse_line(line)
-            if isinstance(parsed, str):
-                reasons[parsed] += 1
-                continue
-            record = to_contract(link_document(parsed, linker), entities)
-            sink.write(json.dumps(record, ensure_ascii=False) + "\n")
-            written += 1
+        for chunk in _chunks(lines, reasons):
+            for result in enrich_documents(enricher, chunk):
+                sink.write(json.dumps(to_contract(result, entities), ensure_ascii=False) + "\n")
+            written += len(chunk)
+            if progress:
+                progress(written)
     tmp.replace(target)
     return AnnotateResult(written, sum(reasons.values()), dict(reasons))

@@ -26,7 +26,13 @@ from rich.progress import (
 )
 
 from carintel import __version__
-from carintel.config import Sources, Watchlist, load_sources, load_watchlist
+from carintel.config import (
+    Sources,
+    Watchlist,
+    load_enrich_config,
+    load_sources,
+    load_watchlist,
+)
 from carintel.errors import (
     EXIT_INTERRUPTED,
     EXIT_REPORT,
@@ -78,6 +84,14 @@ WatchlistOption = Annotated[
     typer.Option(
         "--watchlist",
         help="A watchlist YAML file that replaces the default config/watchlist.yaml.",
+        show_default=False,
+    ),
+]
+ModelsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--models",
+        help="An enrichment config (models, threads) that replaces config/enrich.yaml.",
         show_default=False,
     ),
 ]
@@ -216,17 +230,21 @@ def _run_load(home: Home, watchlist: Watchlist) -> Any:
     return result
 
 
-def _run_enrich(home: Home, watchlist: Watchlist) -> Any:
+def _run_enrich(home: Home, watchlist: Watchlist, models: Path | None) -> Any:
     from carintel.pipeline import enrich
 
+    config = load_enrich_config(models)
     with _progress() as progress:
-        task = progress.add_task("linking entities", total=None)
+        task = progress.add_task("enriching documents", total=None)
         result = enrich(
-            home, watchlist, lambda n, total: progress.update(task, total=total, completed=n)
+            home,
+            watchlist,
+            config,
+            lambda n, total: progress.update(task, total=total, completed=n),
         )
     console.print(
-        f"enriched {result.documents} document(s): {result.mentions} entity mentions "
-        f"(linker {result.version})",
+        f"enriched {result.documents} document(s): {result.mentions} watchlist mentions, "
+        f"{result.unlinked} other organisations",
         highlight=False,
     )
     return result
@@ -349,10 +367,14 @@ def load_command(
 
 @app.command("enrich")
 def enrich_command(
-    ctx: typer.Context, watchlist: WatchlistOption = None, home: HomeOption = None
+    ctx: typer.Context,
+    watchlist: WatchlistOption = None,
+    models: ModelsOption = None,
+    home: HomeOption = None,
 ) -> None:
-    """Link watchlist entities in documents not yet enriched (or linked with an older watchlist)."""
-    _guard(lambda: _run_enrich(_home(ctx, home), load_watchlist(watchlist)))
+    """Find entities (watchlist aliases and the NER model), sentiment and relevance in documents
+    not yet enriched, or enriched with an older watchlist or model."""
+    _guard(lambda: _run_enrich(_home(ctx, home), load_watchlist(watchlist), models))
 
 
 @report_app.command("weekly")
@@ -370,6 +392,7 @@ def run(
     sample: SampleOption = False,
     sources: SourcesOption = None,
     watchlist: WatchlistOption = None,
+    models: ModelsOption = None,
     week: WeekOption = None,
     home: HomeOption = None,
 ) -> None:
@@ -387,7 +410,7 @@ def run(
         else:
             _run_crawl(h, load_sources(sources), local_site=False)
         _run_load(h, wl)
-        _run_enrich(h, wl)
+        _run_enrich(h, wl, models)
         _run_report(h, week)
 
     _guard(body)
@@ -433,6 +456,7 @@ def annotate(
     input: Annotated[Path, typer.Argument(help="JSON Lines: {id, text, title?, published_at?}")],
     output: Annotated[Path, typer.Option("--out", "-o", help="Where to write the annotations.")],
     watchlist: WatchlistOption = None,
+    models: ModelsOption = None,
 ) -> None:
     """Annotate documents from a JSON Lines file, with no database.
 
@@ -443,7 +467,7 @@ def annotate(
     from carintel.annotate_file import annotate_file
 
     def body() -> None:
-        result = annotate_file(input, output, load_watchlist(watchlist))
+        result = annotate_file(input, output, load_watchlist(watchlist), load_enrich_config(models))
         console.print(
             f"annotated {result.written} document(s) into {output}; skipped {result.skipped} "
             "bad line(s)" + (f": {result.reasons}" if result.skipped else ""),

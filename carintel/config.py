@@ -329,6 +329,25 @@ class Sources(BaseModel):
         return grouped
 
 
+class ModelChoice(BaseModel):
+    """A model: "bundled" (the default, offline), a Hugging Face model id or a local path."""
+
+    model_config = _strict()
+    source: Annotated[str, Field(min_length=1)] = "bundled"
+    quantize: bool = False  # int8 dynamic quantization: faster on CPU, see the model cards
+
+
+class EnrichConfig(BaseModel):
+    """config/enrich.yaml: which models enrichment uses. `ner: null` or `sentiment: null`
+    switches that model off (alias linking still runs)."""
+
+    model_config = _strict()
+    ner: ModelChoice | None = Field(default_factory=ModelChoice)
+    sentiment: ModelChoice | None = Field(default_factory=ModelChoice)
+    threads: Annotated[int, Field(ge=1, le=64)] | None = None
+    batch_size: Annotated[int, Field(ge=1, le=512)] = 32
+
+
 def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
@@ -386,6 +405,17 @@ def load_sources(path: Path | None = None) -> Sources:
     data = _read_yaml(path)
     try:
         return Sources.model_validate(data)
+    except ValidationError as exc:
+        raise _explain(path, data, exc) from None
+
+
+def load_enrich_config(path: Path | None = None) -> EnrichConfig:
+    path = path or default_config_dir() / "enrich.yaml"
+    if not path.exists() and path == default_config_dir() / "enrich.yaml":
+        return EnrichConfig()
+    data = _read_yaml(path)
+    try:
+        return EnrichConfig.model_validate(data)
     except ValidationError as exc:
         raise _explain(path, data, exc) from None
 

@@ -9,37 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
 import warehouse
 from carintel.config import (
+    EnrichConfig,
     Sources,
     Watchlist,
     alias_rows,
     entity_rows,
     relationship_rows,
 )
+from carintel.enrichment import EnrichResult, build_enricher, enrich_warehouse
 from carintel.errors import CrawlError
 from carintel.lock import writer_lock
 from carintel.paths import Home
-from enrich.annotate import InputDocument, link_documents
-from enrich.linker import AliasLinker
-from warehouse.enrichment import document_texts, pending_documents, replace_mentions
 from warehouse.loader import LoadResult, load_landing, sync_watchlist
 
 Progress = Callable[[int, int], None]
-LINK_STAGE = "link"
-ENRICH_BATCH = 256
-
-
-@dataclass(frozen=True)
-class EnrichResult:
-    documents: int
-    mentions: int
-    version: str
 
 
 @contextmanager
@@ -103,30 +92,17 @@ def load(
         return load_landing(conn, home.landing, progress)
 
 
-def enrich(home: Home, watchlist: Watchlist, progress: Progress | None = None) -> EnrichResult:
-    """Link watchlist entities in every document not yet linked with this watchlist's aliases."""
-    linker = AliasLinker(alias_rows(watchlist))
+def enrich(
+    home: Home,
+    watchlist: Watchlist,
+    config: EnrichConfig,
+    progress: Progress | None = None,
+) -> EnrichResult:
+    """Enrich every document not yet enriched with this watchlist and these models."""
+    enricher = build_enricher(watchlist, config)  # load the models before taking the lock
     with writer(home) as conn:
         _sync(conn, watchlist)  # mentions must point at entities the warehouse knows
-        pending = pending_documents(conn, LINK_STAGE, linker.version)
-        written = 0
-        for start in range(0, len(pending), ENRICH_BATCH):
-            batch = pending[start : start + ENRICH_BATCH]
-            docs = [
-                InputDocument(id=r["doc_id"], text=r["text"], title=r["title"])
-                for r in document_texts(conn, batch)
-            ]
-            annotations = link_documents(docs, linker)
-            rows = [
-                {"doc_id": a.id, "entity_id": m.entity_id, "field": m.field, "start": m.start,
-                 "end": m.end, "text": m.text}
-                for a in annotations
-                for m in a.mentions
-            ]  # fmt: skip
-            written += replace_mentions(conn, LINK_STAGE, linker.version, "alias", batch, rows)
-            if progress:
-                progress(min(start + ENRICH_BATCH, len(pending)), len(pending))
-        return EnrichResult(len(pending), written, linker.version)
+        return enrich_warehouse(conn, enricher, progress)
 
 
 def report(home: Home, week: str | None) -> Any:

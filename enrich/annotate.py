@@ -1,101 +1,61 @@
-"""Annotating documents: the records behind `carintel annotate` and the warehouse's mentions.
-
-Output follows the `carintel annotate` contract in DESIGN.md. Fields whose models have not landed
-yet are empty or null (`sentiment: null`, `entity_sentiment: []`, `events: []`,
-`relevant/relevance: null`), never guessed.
-"""
+"""The `carintel annotate` output record (the contract in DESIGN.md and the README)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
-from enrich.linker import AliasLinker
-
-_HAN = re.compile(r"[\u3400-\u9fff]")
-_LATIN = re.compile(r"[A-Za-z]")
-
-
-@dataclass(frozen=True)
-class InputDocument:
-    id: str
-    text: str
-    title: str = ""
-    published_at: str | None = None
-
-
-@dataclass(frozen=True)
-class LinkedMention:
-    entity_id: str
-    field: str  # title | text
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Annotation:
-    id: str
-    language: str
-    mentions: tuple[LinkedMention, ...] = field(default_factory=tuple)
-
-
-def detect_language(text: str) -> str:
-    """'zh' for mostly-Chinese text, 'en' for Latin-script text, 'und' otherwise.
-
-    A script heuristic, enough for this tracker's English and Chinese sources."""
-    han = len(_HAN.findall(text))
-    latin = len(_LATIN.findall(text))
-    if han and han >= latin / 4:
-        return "zh"
-    if latin:
-        return "en"
-    return "und"
-
-
-def link_document(doc: InputDocument, linker: AliasLinker) -> Annotation:
-    mentions = [
-        LinkedMention(m.entity_id, name, m.start, m.end, m.text)
-        for name, value in (("title", doc.title), ("text", doc.text))
-        for m in linker.find(value)
-    ]
-    return Annotation(doc.id, detect_language(f"{doc.title}\n{doc.text}"), tuple(mentions))
-
-
-def link_documents(docs: Iterable[InputDocument], linker: AliasLinker) -> list[Annotation]:
-    return [link_document(d, linker) for d in docs]
+from enrich.pipeline import polarity
+from enrich.records import DocumentEnrichment
 
 
 def to_contract(
-    annotation: Annotation, entities: Mapping[str, Mapping[str, Any]]
+    result: DocumentEnrichment, entities: Mapping[str, Mapping[str, Any]]
 ) -> dict[str, Any]:
-    """The `carintel annotate` output line for one document.
+    """One output line. `entities` maps a watchlist entity id to {name, type}.
 
-    `entities` maps entity id to {name, type}. Mention offsets are into the field named by
-    `field` ("title" or "text").
+    Watchlist entities carry their id; organisations outside the watchlist have `id: null`, their
+    text as `name` and the NER type. Mention offsets are into the field named by `field`. Fields
+    whose model is not configured are null/empty, never guessed.
     """
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    for m in annotation.mentions:
-        grouped.setdefault(m.entity_id, []).append(
-            {"text": m.text, "start": m.start, "end": m.end, "field": m.field}
-        )
+    grouped: dict[tuple[str | None, str], dict[str, Any]] = {}
+    for m in result.mentions:
+        if m.entity_id is not None:
+            key: tuple[str | None, str] = (m.entity_id, "")
+            info = entities.get(m.entity_id, {})
+            name, kind = str(info.get("name", m.entity_id)), info.get("type")
+        else:
+            key, name, kind = (None, m.text), m.text, m.label
+        entry = grouped.setdefault(key, {"id": key[0], "name": name, "type": kind, "mentions": []})
+        mention: dict[str, Any] = {"text": m.text, "start": m.start, "end": m.end, "field": m.field}
+        if m.method == "ner":
+            mention["score"] = round(m.score or 0.0, 4)
+        entry["mentions"].append(mention)
+    sentiment = result.sentiment
     return {
-        "id": annotation.id,
-        "relevant": None,
-        "relevance": None,
-        "language": annotation.language,
-        "entities": [
+        "id": result.doc_id,
+        "relevant": result.relevant,
+        "relevance": result.relevance,
+        "language": result.language,
+        "entities": list(grouped.values()),
+        "sentiment": (
             {
-                "id": entity_id,
-                "name": entities.get(entity_id, {}).get("name", entity_id),
-                "type": entities.get(entity_id, {}).get("type"),
-                "mentions": mentions,
+                "label": sentiment.label,
+                "score": round(sentiment.score, 4),
+                "polarity": polarity(sentiment),
             }
-            for entity_id, mentions in grouped.items()
+            if sentiment
+            else None
+        ),
+        "entity_sentiment": [
+            {
+                "entity": str(entities.get(t.entity_id, {}).get("name", t.entity_id)),
+                "entity_id": t.entity_id,
+                "label": t.sentiment.label,
+                "score": round(t.sentiment.score, 4),
+                "polarity": polarity(t.sentiment),
+            }
+            for t in result.entity_sentiment
         ],
-        "sentiment": None,
-        "entity_sentiment": [],
         "events": [],
     }

@@ -1,14 +1,45 @@
-"""Reading documents to enrich and writing enrichment results back, one batch per transaction."""
+"""Reading documents to enrich and writing enrichment results back, one batch per transaction.
+
+Rows come in as plain dicts whose keys are the columns documented in `migrations/`; a batch
+replaces everything earlier enrichment wrote for its documents, so re-enriching (a new watchlist
+or model version) never leaves stale rows behind, and a crash half-way loses only the open batch.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from warehouse.db import transaction
 from warehouse.loader import query
+
+# Column order of each table, for the bulk inserts below.
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "mentions": ("doc_id", "entity_id", "field", "char_start", "char_end", "surface", "method",
+                 "label", "score"),
+    "unlinked_mentions": ("doc_id", "field", "char_start", "char_end", "surface", "name_key",
+                          "label", "score"),
+    "entity_sentiment": ("doc_id", "entity_id", "label", "score", "model", "polarity",
+                         "sentences"),
+    "document_sentiment": ("doc_id", "label", "score", "model", "polarity"),
+    "document_relevance": ("doc_id", "relevance", "relevant", "method"),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class EnrichmentRows:
+    """What one batch of documents produced; each list holds rows of the table of that name."""
+
+    mentions: list[dict[str, Any]] = field(default_factory=list)
+    unlinked_mentions: list[dict[str, Any]] = field(default_factory=list)
+    entity_sentiment: list[dict[str, Any]] = field(default_factory=list)
+    document_sentiment: list[dict[str, Any]] = field(default_factory=list)
+    document_relevance: list[dict[str, Any]] = field(default_factory=list)
 
 
 def pending_documents(conn: duckdb.DuckDBPyConnection, stage: str, version: str) -> list[str]:
@@ -32,33 +63,47 @@ def document_texts(conn: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> l
     return [by_id[i] for i in doc_ids if i in by_id]
 
 
-def replace_mentions(
+def _insert(conn: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    if not rows:
+        return
+    columns = _COLUMNS[table]
+    frame = pd.DataFrame([[row.get(c) for c in columns] for row in rows], columns=list(columns))
+    conn.register("carintel_batch", frame)
+    try:
+        names = ", ".join(columns)
+        conn.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM carintel_batch")  # noqa: S608 (names are ours)
+    finally:
+        conn.unregister("carintel_batch")
+
+
+def write_enrichment(
     conn: duckdb.DuckDBPyConnection,
     stage: str,
     version: str,
-    method: str,
     doc_ids: Sequence[str],
-    mentions: Iterable[Mapping[str, Any]],
-) -> int:
-    """Replace `method`'s mentions of these documents and mark them enriched, atomically.
-
-    Mentions: {doc_id, entity_id, field, start, end, text}. Returns the number written.
-    """
-    rows = [
-        (m["doc_id"], m["entity_id"], m["field"], m["start"], m["end"], m["text"], method)
-        for m in mentions
-    ]
+    rows: EnrichmentRows,
+) -> None:
+    """Replace the enrichment of these documents with `rows` and mark them done, atomically."""
+    ids = list(doc_ids)
     with transaction(conn):
-        conn.execute(
-            "DELETE FROM mentions WHERE method = $method AND list_contains($ids, doc_id)",
-            {"method": method, "ids": list(doc_ids)},
-        )
-        if rows:
-            conn.executemany(
-                "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows
-            )
+        for table in _COLUMNS:
+            conn.execute(f"DELETE FROM {table} WHERE list_contains($ids, doc_id)", {"ids": ids})  # noqa: S608
+        for table in _COLUMNS:
+            _insert(conn, table, getattr(rows, table))
         conn.executemany(
             "INSERT OR REPLACE INTO enrichments VALUES (?, ?, ?, now())",
-            [(d, stage, version) for d in doc_ids],
+            [(d, stage, version) for d in ids],
         )
-    return len(rows)
+
+
+def record_enrichment_run(
+    conn: duckdb.DuckDBPyConnection,
+    run_id: str,
+    started_at: Any,
+    documents: int,
+    versions: Mapping[str, str],
+) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO enrichment_runs VALUES (?, ?, now(), ?, ?)",
+        [run_id, started_at, documents, json.dumps(dict(versions), sort_keys=True)],
+    )

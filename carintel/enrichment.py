@@ -1,0 +1,126 @@
+"""Building the enricher from the configuration, and running it over the warehouse."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+
+from carintel.config import EnrichConfig, ModelChoice, Watchlist, alias_rows
+from carintel.errors import CarintelError
+from enrich.linker import AliasLinker
+from enrich.models import LoadedModel, ModelError, ModelSpec, load_ner, load_sentiment
+from enrich.pipeline import Enricher, enrich_documents, polarity
+from enrich.records import DocumentEnrichment, InputDocument
+from enrich.resolve import EntityResolver, name_key
+from warehouse.enrichment import (
+    EnrichmentRows,
+    document_texts,
+    pending_documents,
+    record_enrichment_run,
+    write_enrichment,
+)
+
+STAGE = "enrich"
+
+
+@dataclass(frozen=True)
+class EnrichResult:
+    documents: int
+    mentions: int
+    unlinked: int
+    version: str
+
+
+def _load(
+    choice: ModelChoice | None, threads: int | None, loader: Callable[[ModelSpec], LoadedModel]
+) -> LoadedModel | None:
+    if choice is None:
+        return None
+    try:
+        return loader(ModelSpec(source=choice.source, quantize=choice.quantize, threads=threads))
+    except ModelError as exc:
+        raise CarintelError(
+            f"{exc} (config/enrich.yaml chooses the models; null turns one off)"
+        ) from exc
+
+
+def build_enricher(watchlist: Watchlist, config: EnrichConfig) -> Enricher:
+    aliases = alias_rows(watchlist)
+    return Enricher(
+        linker=AliasLinker(aliases),
+        resolver=EntityResolver(aliases),
+        entity_types={e.id: e.type for e in watchlist.entities},
+        ner=_load(config.ner, config.threads, load_ner),
+        sentiment=_load(config.sentiment, config.threads, load_sentiment),
+        batch_size=config.batch_size,
+    )
+
+
+def model_label(model: LoadedModel | None) -> str:
+    return f"{model.name}@{model.version}" if model else ""
+
+
+def to_rows(enricher: Enricher, results: list[DocumentEnrichment]) -> EnrichmentRows:
+    rows = EnrichmentRows()
+    sentiment_model = model_label(enricher.sentiment)
+    for r in results:
+        for m in r.mentions:
+            base: dict[str, Any] = {"doc_id": r.doc_id, "field": m.field, "char_start": m.start,
+                                    "char_end": m.end, "surface": m.text, "label": m.label,
+                                    "score": m.score}  # fmt: skip
+            if m.entity_id is not None:
+                rows.mentions.append(base | {"entity_id": m.entity_id, "method": m.method})
+            else:
+                rows.unlinked_mentions.append(base | {"name_key": name_key(m.text)})
+        for tone in r.entity_sentiment:
+            rows.entity_sentiment.append(
+                {"doc_id": r.doc_id, "entity_id": tone.entity_id, "label": tone.sentiment.label,
+                 "score": tone.sentiment.score, "model": sentiment_model,
+                 "polarity": polarity(tone.sentiment), "sentences": tone.sentences}
+            )  # fmt: skip
+        if r.sentiment is not None:
+            rows.document_sentiment.append(
+                {"doc_id": r.doc_id, "label": r.sentiment.label, "score": r.sentiment.score,
+                 "model": sentiment_model, "polarity": polarity(r.sentiment)}
+            )  # fmt: skip
+        rows.document_relevance.append(
+            {"doc_id": r.doc_id, "relevance": r.relevance, "relevant": r.relevant,
+             "method": "car-vocabulary-1"}
+        )  # fmt: skip
+    return rows
+
+
+def enrich_warehouse(
+    conn: duckdb.DuckDBPyConnection,
+    enricher: Enricher,
+    progress: Callable[[int, int], None] | None = None,
+    batch_documents: int = 64,
+) -> EnrichResult:
+    """Enrich every document not yet enriched at this enricher's version, batch by batch."""
+    version = enricher.version()
+    started = datetime.now(UTC)
+    pending = pending_documents(conn, STAGE, version)
+    mentions = unlinked = 0
+    for start in range(0, len(pending), batch_documents):
+        batch = pending[start : start + batch_documents]
+        docs = [
+            InputDocument(id=r["doc_id"], text=r["text"], title=r["title"])
+            for r in document_texts(conn, batch)
+        ]
+        rows = to_rows(enricher, enrich_documents(enricher, docs))
+        write_enrichment(conn, STAGE, version, batch, rows)
+        mentions += len(rows.mentions)
+        unlinked += len(rows.unlinked_mentions)
+        if progress:
+            progress(min(start + batch_documents, len(pending)), len(pending))
+    if pending:
+        run_id = f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
+        versions = {"pipeline": version, "ner": model_label(enricher.ner),
+                    "sentiment": model_label(enricher.sentiment)}  # fmt: skip
+        record_enrichment_run(conn, run_id, started, len(pending), versions)
+    return EnrichResult(len(pending), mentions, unlinked, version)

@@ -1,0 +1,217 @@
+"""The document enrichment pipeline: documents in, entities, sentiment and relevance out.
+
+    sentences → watchlist aliases (enrich.linker) and NER spans (enrich.ner)
+    → NER spans linked to watchlist entities (enrich.resolve), the rest kept as unlinked
+      organisations (emerging entities)
+    → sentiment toward each linked entity from the sentences that mention it (at most
+      MAX_TARGETS_PER_ENTITY per document; the mean of their class probabilities)
+    → document sentiment: title (weight 2) and the first 12 sentences, each classified as a
+      whole (the rule of enrich.sentiment.document_sentiment)
+    → relevance (enrich.relevance)
+
+Everything a batch needs from the models runs as one NER call and one sentiment call over the
+whole batch (length-sorted inside), which is what makes it several times faster than calling a
+pipeline per document. Models are passed in; either may be None (alias linking only).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from enrich.linker import AliasLinker
+from enrich.models import LoadedModel
+from enrich.ner import EntitySpan
+from enrich.ner import tag as ner_tag
+from enrich.records import DocumentEnrichment, EntityTone, InputDocument, Mention
+from enrich.relevance import THRESHOLD, relevance
+from enrich.resolve import EntityResolver, name_key
+from enrich.sentiment import LABELS, Sentiment, Target, classify
+
+PIPELINE_VERSION = "pipeline-1"
+MAX_TARGETS_PER_ENTITY = 8
+DOC_SENTENCES = 12
+TITLE_WEIGHT = 2.0
+MIN_NER_SCORE = 0.6
+_SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+|$)")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def detect_language(text: str) -> str:
+    """'zh' for mostly-Chinese text, 'en' for Latin-script text, 'und' otherwise: a script
+    heuristic, enough for this tracker's English and Chinese sources."""
+    han = len(_HAN.findall(text))
+    latin = len(_LATIN.findall(text))
+    if han and han >= latin / 4:
+        return "zh"
+    if latin:
+        return "en"
+    return "und"
+
+
+@dataclass(frozen=True)
+class Enricher:
+    """Everything enrichment needs, built once per run."""
+
+    linker: AliasLinker
+    resolver: EntityResolver
+    entity_types: Mapping[str, str]  # entity id → type (for relevance)
+    ner: LoadedModel | None = None
+    sentiment: LoadedModel | None = None
+    batch_size: int = 32
+
+    def version(self) -> str:
+        """Changes when the watchlist's aliases, a model or this pipeline change."""
+        parts = [PIPELINE_VERSION, self.linker.version]
+        for model in (self.ner, self.sentiment):
+            parts.append(f"{model.name}@{model.version}" if model else "none")
+        return "|".join(parts)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, trimmed of surrounding space."""
+    spans = []
+    for match in _SENTENCE.finditer(text):
+        start, end = match.span()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
+    return spans
+
+
+def _overlaps(a: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
+    return any(a[0] < e and s < a[1] for s, e in spans)
+
+
+def _link_spans(
+    field_name: str,
+    spans: Sequence[EntitySpan],
+    alias_spans: Sequence[tuple[int, int]],
+    resolver: EntityResolver,
+) -> list[Mention]:
+    out = []
+    for span in spans:
+        if span.score < MIN_NER_SCORE or _overlaps((span.start, span.end), alias_spans):
+            continue
+        found = resolver.resolve(span.text)
+        if found is not None:
+            out.append(Mention(found.entity_id, field_name, span.start, span.end, span.text,
+                               "ner", span.label, span.score))  # fmt: skip
+        elif span.label == "ORG" and name_key(span.text):
+            out.append(Mention(None, field_name, span.start, span.end, span.text, "ner",
+                               span.label, span.score))  # fmt: skip
+    return out
+
+
+def _mentions(enricher: Enricher, docs: Sequence[InputDocument]) -> list[list[Mention]]:
+    fields = [(d.title, d.text) for d in docs]
+    ner_spans: list[list[EntitySpan]] = []
+    if enricher.ner is not None:
+        flat = [value for pair in fields for value in pair]
+        ner_spans = ner_tag(enricher.ner, flat, batch_size=enricher.batch_size)
+    result = []
+    for i, (title, text) in enumerate(fields):
+        mentions: list[Mention] = []
+        for j, (name, value) in enumerate((("title", title), ("text", text))):
+            aliases = [
+                Mention(m.entity_id, name, m.start, m.end, m.text, "alias")
+                for m in enricher.linker.find(value)
+            ]
+            mentions += aliases
+            if ner_spans:
+                spans = [(m.start, m.end) for m in aliases]
+                mentions += _link_spans(name, ner_spans[2 * i + j], spans, enricher.resolver)
+        result.append(sorted(mentions, key=lambda m: (m.field != "title", m.start)))
+    return result
+
+
+def _entity_targets(text: str, mentions: Sequence[Mention]) -> dict[str, list[Target]]:
+    """Per linked entity: one target per sentence that mentions it (its first mention there)."""
+    sentences = sentence_spans(text)
+    targets: dict[str, list[Target]] = {}
+    used: set[tuple[str, int]] = set()
+    for m in mentions:
+        if m.entity_id is None or m.field != "text":
+            continue
+        for n, (s, e) in enumerate(sentences):
+            if s <= m.start and m.end <= e and (m.entity_id, n) not in used:
+                used.add((m.entity_id, n))
+                bucket = targets.setdefault(m.entity_id, [])
+                if len(bucket) < MAX_TARGETS_PER_ENTITY:
+                    bucket.append(Target(text[s:e], m.start - s, m.end - s))
+                break
+    return targets
+
+
+def _doc_targets(title: str, text: str) -> tuple[list[Target], list[float]]:
+    targets = [Target(text[s:e], 0, e - s) for s, e in sentence_spans(text)[:DOC_SENTENCES]]
+    weights = [1.0] * len(targets)
+    if title.strip():
+        targets.insert(0, Target(title.strip(), 0, len(title.strip())))
+        weights.insert(0, TITLE_WEIGHT)
+    return targets, weights
+
+
+def _mean(found: Sequence[Sentiment], weights: Sequence[float]) -> Sentiment:
+    total = sum(weights)
+    mean = {
+        label: sum(w * s.probabilities[label] for w, s in zip(weights, found, strict=True)) / total
+        for label in LABELS
+    }
+    best = max(LABELS, key=lambda label: mean[label])
+    return Sentiment(best, mean[best], mean)
+
+
+def polarity(sentiment: Sentiment) -> float:
+    p = sentiment.probabilities
+    return round(p.get("positive", 0.0) - p.get("negative", 0.0), 4)
+
+
+def enrich_documents(enricher: Enricher, docs: Sequence[InputDocument]) -> list[DocumentEnrichment]:
+    """Enrich a batch of documents (order kept)."""
+    all_mentions = _mentions(enricher, docs)
+    entity_targets = [_entity_targets(d.text, m) for d, m in zip(docs, all_mentions, strict=True)]
+    doc_targets = [_doc_targets(d.title, d.text) for d in docs]
+
+    found: list[Sentiment] = []
+    if enricher.sentiment is not None:
+        flat = [t for per in entity_targets for ts in per.values() for t in ts]
+        flat += [t for targets, _ in doc_targets for t in targets]
+        found = classify(enricher.sentiment, flat, batch_size=enricher.batch_size)
+    cursor = 0
+
+    results = []
+    for doc, mentions, per_entity in zip(docs, all_mentions, entity_targets, strict=True):
+        tones: list[EntityTone] = []
+        if found:
+            for entity_id, ts in per_entity.items():
+                chunk = found[cursor : cursor + len(ts)]
+                cursor += len(ts)
+                tones.append(EntityTone(entity_id, _mean(chunk, [1.0] * len(chunk)), len(ts)))
+        linked_types = [
+            enricher.entity_types.get(e, "") for e in {m.entity_id for m in mentions if m.entity_id}
+        ]
+        score = relevance(doc.title, doc.text, linked_types)
+        results.append(
+            DocumentEnrichment(
+                doc_id=doc.id,
+                language=detect_language(f"{doc.title}\n{doc.text}"),
+                mentions=tuple(mentions),
+                entity_sentiment=tuple(tones),
+                relevance=score,
+                relevant=score >= THRESHOLD,
+                sentiment=None,
+            )
+        )
+    if found:  # document sentiment: the classifications after all entity targets
+        for i, (targets, weights) in enumerate(doc_targets):
+            chunk = found[cursor : cursor + len(targets)]
+            cursor += len(targets)
+            if chunk:
+                results[i] = replace(results[i], sentiment=_mean(chunk, weights))
+    return results

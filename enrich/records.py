@@ -1,0 +1,53 @@
+"""The records enrichment takes and returns (plain, frozen): its boundary with the rest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from enrich.sentiment import Sentiment
+
+
+@dataclass(frozen=True)
+class InputDocument:
+    id: str
+    text: str
+    title: str = ""
+    published_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    entity_id: str | None  # None: an organisation outside the watchlist
+    field: str  # title | text
+    start: int  # Python character offsets into the field, end exclusive
+    end: int
+    text: str
+    method: str  # alias | ner
+    label: str | None = None  # NER type (ORG, PER, LOC, MISC)
+    score: float | None = None  # NER confidence
+
+
+@dataclass(frozen=True)
+class EntityTone:
+    entity_id: str
+    sentiment: Sentiment
+    sentences: int  # sentences of the document that mention the entity (classified: at most 8)
+
+
+@dataclass(frozen=True)
+class DocumentEnrichment:
+    doc_id: str
+    language: str
+    mentions: tuple[Mention, ...]
+    entity_sentiment: tuple[EntityTone, ...] = ()
+    sentiment: Sentiment | None = None
+    relevance: float = 0.0
+    relevant: bool = False
+
+    @property
+    def linked(self) -> tuple[Mention, ...]:
+        return tuple(m for m in self.mentions if m.entity_id is not None)
+
+    @property
+    def unlinked(self) -> tuple[Mention, ...]:
+        return tuple(m for m in self.mentions if m.entity_id is None)

@@ -1,0 +1,143 @@
+"""The enrichment pipeline: aliases, NER spans, sentiment and relevance, with tiny models."""
+
+from __future__ import annotations
+
+import pytest
+
+from enrich.linker import AliasLinker
+from enrich.models import tiny_random_model
+from enrich.ner import EntitySpan
+from enrich.pipeline import Enricher, enrich_documents, sentence_spans
+from enrich.records import InputDocument
+from enrich.relevance import THRESHOLD, relevance
+from enrich.resolve import EntityResolver, name_key
+
+ALIASES = [
+    {"entity_id": "huawei", "alias": "Huawei", "case_sensitive": False},
+    {"entity_id": "seres", "alias": "Seres", "case_sensitive": False},
+    {"entity_id": "seres", "alias": "Seres Group", "case_sensitive": False},
+    {"entity_id": "xpeng", "alias": "XPeng", "case_sensitive": False},
+    {"entity_id": "li_auto", "alias": "Li Auto", "case_sensitive": False},
+]
+TYPES = {"huawei": "company", "seres": "company", "xpeng": "company", "li_auto": "company"}
+DOC = InputDocument(
+    id="d1",
+    title="Huawei and Seres widen their car partnership",
+    text=(
+        "Huawei said deliveries of cars it designs with Seres rose in May. "
+        "Seres Group Co., Ltd. shares gained. XPENG Inc did not comment. "
+        "Analysts at Acme Mobility Research expect more electric vehicles."
+    ),
+)
+
+
+def _enricher(ner: bool, sentiment: bool) -> Enricher:
+    return Enricher(
+        linker=AliasLinker(ALIASES),
+        resolver=EntityResolver(ALIASES),
+        entity_types=TYPES,
+        ner=tiny_random_model("ner", ["O", "B-ORG", "I-ORG", "B-PER", "I-PER"]) if ner else None,
+        sentiment=tiny_random_model("sentiment", ["negative", "neutral", "positive"])
+        if sentiment
+        else None,
+    )
+
+
+def test_alias_only_pipeline_links_and_scores_relevance() -> None:
+    [result] = enrich_documents(_enricher(False, False), [DOC])
+    linked = {(m.entity_id, m.field) for m in result.linked}
+    assert {
+        ("huawei", "title"),
+        ("seres", "title"),
+        ("huawei", "text"),
+        ("seres", "text"),
+    } <= linked
+    assert result.sentiment is None and result.entity_sentiment == ()
+    assert result.relevant and result.relevance >= THRESHOLD
+    for m in result.mentions:
+        source = DOC.title if m.field == "title" else DOC.text
+        assert source[m.start : m.end] == m.text
+
+
+def test_sentiment_covers_each_linked_entity_and_the_document() -> None:
+    enricher = _enricher(ner=True, sentiment=True)
+    results = enrich_documents(enricher, [DOC, InputDocument(id="d2", text="No names here.")])
+    first, second = results
+    assert {t.entity_id for t in first.entity_sentiment} == {"huawei", "seres", "xpeng"} & {
+        m.entity_id for m in first.linked if m.field == "text"
+    }
+    assert (
+        first.sentiment is not None and abs(sum(first.sentiment.probabilities.values()) - 1) < 1e-4
+    )
+    assert second.entity_sentiment == () and second.sentiment is not None
+    assert "|" in enricher.version() and "tiny-random-ner" in enricher.version()
+
+
+def test_results_do_not_depend_on_batch_composition() -> None:
+    enricher = _enricher(ner=True, sentiment=True)
+    alone = enrich_documents(enricher, [DOC])[0]
+    together = enrich_documents(enricher, [InputDocument(id="x", text="Other text. " * 40), DOC])[1]
+    assert alone.mentions == together.mentions
+    assert alone.sentiment is not None and together.sentiment is not None
+    assert alone.sentiment.label == together.sentiment.label
+
+
+def test_ner_spans_link_by_normalised_name_and_the_rest_stay_unlinked() -> None:
+    from enrich.pipeline import _link_spans
+
+    text = DOC.text
+    spans = [
+        EntitySpan(
+            text.index("Seres Group Co."),
+            text.index(" shares"),
+            "ORG",
+            "Seres Group Co., Ltd.",
+            0.9,
+        ),
+        EntitySpan(text.index("XPENG Inc"), text.index("XPENG Inc") + 9, "ORG", "XPENG Inc", 0.9),
+        EntitySpan(
+            text.index("Acme"), text.index(" expect"), "ORG", "Acme Mobility Research", 0.95
+        ),
+        EntitySpan(0, 6, "ORG", "Huawei", 0.99),  # already an alias match: not repeated
+        EntitySpan(text.index("Analysts"), text.index("Analysts") + 8, "ORG", "Analysts", 0.3),
+    ]
+    linked = _link_spans("text", spans, [(0, 6)], EntityResolver(ALIASES))
+    assert [(m.entity_id, m.text) for m in linked] == [
+        ("seres", "Seres Group Co., Ltd."),
+        ("xpeng", "XPENG Inc"),
+        (None, "Acme Mobility Research"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [("Huawei Technologies Co., Ltd.", "huawei technologies"), ("Seres Group's", "seres"),
+     ("XPENG Inc.", "xpeng"), ("Li Auto", "li auto")],
+)  # fmt: skip
+def test_name_key(name: str, key: str) -> None:
+    assert name_key(name) == key
+
+
+def test_short_names_never_link_fuzzily() -> None:
+    resolver = EntityResolver(ALIASES)
+    assert resolver.resolve("Li") is None
+    assert resolver.resolve("Huawey") is None  # 6 letters, but 0.83 similar
+    found = resolver.resolve("Li Autos")
+    assert found is not None and found.entity_id == "li_auto" and found.method == "fuzzy"
+
+
+def test_relevance_separates_car_news_from_phone_news() -> None:
+    car = "Xiaomi delivered 40,000 cars in October. The SU7 sedan leads its EV range."
+    phone = "Xiaomi launched a phone with a large battery. Sales start on Friday in China."
+    assert relevance("Xiaomi car deliveries", car, ["company"]) >= THRESHOLD
+    assert relevance("Xiaomi launches a phone", phone, ["company"]) < THRESHOLD
+
+
+def test_sentence_spans_trim_and_cover_chinese_punctuation() -> None:
+    text = "  First one. 第二句。Third?\nFourth"
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "First one.",
+        "第二句。",
+        "Third?",
+        "Fourth",
+    ]
