@@ -440,7 +440,7 @@ def sql(
     """
     from carintel.query import run_read_only
 
-    _guard(lambda: run_read_only(_home(ctx, home).warehouse, query, format, output, out))
+    _guard(lambda: run_read_only(_home(ctx, home).read_warehouse, query, format, output, out))
 
 
 @app.command()

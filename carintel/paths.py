@@ -50,6 +50,13 @@ class Home:
         return self.root / "carintel.duckdb"
 
     @property
+    def read_warehouse(self) -> Path:
+        """The published snapshot readers open (see warehouse.snapshot)."""
+        from warehouse.snapshot import readable_path
+
+        return readable_path(self.warehouse)
+
+    @property
     def reports(self) -> Path:
         return self.root / "reports"
 

@@ -27,18 +27,21 @@ from carintel.errors import CrawlError
 from carintel.lock import writer_lock
 from carintel.paths import Home
 from warehouse.loader import LoadResult, load_landing, sync_watchlist
+from warehouse.snapshot import publish
 
 Progress = Callable[[int, int], None]
 
 
 @contextmanager
 def writer(home: Home) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The warehouse's writing connection, under the writer lock; closed on exit."""
+    """The warehouse's writing connection, under the writer lock. On success the new state is
+    published as the read snapshot before the connection closes."""
     home.ensure()
     with writer_lock(home.lock):
         conn = warehouse.connect(home.warehouse)
         try:
             yield conn
+            publish(conn, home.warehouse)
         finally:
             conn.close()
 
@@ -110,4 +113,4 @@ def report(home: Home, week: str | None) -> Any:
     from reports.weekly import render_weekly
 
     home.ensure()
-    return render_weekly(home.warehouse, week, home.reports)
+    return render_weekly(home.read_warehouse, week, home.reports)

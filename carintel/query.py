@@ -92,7 +92,7 @@ def _emit(frame: Any, fmt: str, output: Path | None, out: Console) -> None:
 
 
 def print_status(home: Home, out: Console) -> None:
-    conn = connect_read_only(home.warehouse)
+    conn = connect_read_only(home.read_warehouse)
     try:
         counts = conn.execute(
             "SELECT (SELECT count(*) FROM documents),"
@@ -111,7 +111,7 @@ def print_status(home: Home, out: Console) -> None:
     finally:
         conn.close()
     out.print(
-        f"[bold]{home.warehouse}[/bold]\n"
+        f"[bold]{home.read_warehouse}[/bold] (published snapshot)\n"
         f"documents {counts[0]} from {counts[1]} source(s); {counts[3]} mentions of "
         f"{counts[2]} entities; newest publication day {counts[4]}",
         highlight=False,
