@@ -16,6 +16,7 @@ import base64
 import html
 import io
 import logging
+import os
 import re
 import tempfile
 import time
@@ -35,6 +36,7 @@ from matplotlib.ticker import MaxNLocator
 
 from reports import ReportError, find_notebook
 from warehouse.db import WarehouseError, connect_read_only
+from warehouse.snapshot import readable_path
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -183,9 +185,17 @@ def load_weekly(conn: duckdb.DuckDBPyConnection, week: str) -> WeeklyReport:
     )
 
 
+def default_warehouse() -> Path:
+    """$CARINTEL_HOME/carintel.duckdb, else the repository's data/carintel.duckdb (what
+    `carintel lab` and a notebook opened from notebooks/ should read)."""
+    home = os.environ.get("CARINTEL_HOME")
+    root = Path(home) if home else Path(__file__).resolve().parents[1] / "data"
+    return root / "carintel.duckdb"
+
+
 def _open(warehouse: Path) -> duckdb.DuckDBPyConnection:
     try:
-        return connect_read_only(warehouse)
+        return connect_read_only(readable_path(warehouse))
     except WarehouseError as exc:
         raise ReportError(str(exc)) from exc
 
@@ -201,9 +211,10 @@ def _latest_or_raise(conn: duckdb.DuckDBPyConnection, warehouse: Path) -> str:
     return week
 
 
-def read_weekly(warehouse: str | Path, week: str | None = None) -> WeeklyReport:
-    """Open the warehouse read-only, load `week` (default: the latest week) and close it again."""
-    path = Path(warehouse)
+def read_weekly(warehouse: str | Path | None = None, week: str | None = None) -> WeeklyReport:
+    """Open the warehouse's read snapshot, load `week` (default: the latest week) and close it
+    again. `warehouse` defaults to `default_warehouse()`."""
+    path = Path(warehouse) if warehouse is not None else default_warehouse()
     if week is not None:
         _check_week(week)
     conn = _open(path)

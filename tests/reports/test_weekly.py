@@ -167,7 +167,8 @@ def add_document(
 def add_mentions(conn: duckdb.DuckDBPyConnection, doc_id: str, entity_id: str, count: int) -> None:
     for n in range(count):
         conn.execute(
-            "INSERT INTO mentions VALUES (?, ?, 'text', ?, ?, ?, 'alias')",
+            "INSERT INTO mentions (doc_id, entity_id, field, char_start, char_end, surface, method)"
+            " VALUES (?, ?, 'text', ?, ?, ?, 'alias')",
             [doc_id, entity_id, n * 10, n * 10 + 4, entity_id],
         )
 
