@@ -40,11 +40,13 @@ from carintel.errors import (
     CarintelError,
     CrawlError,
 )
+from carintel.ops import log, setup_file_log
 from carintel.paths import Home, default_config_dir
 
 console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 T = TypeVar("T")
+WRITING_COMMANDS = frozenset({"init", "crawl", "load", "enrich", "run", "weekly"})
 
 app = typer.Typer(
     name="carintel",
@@ -111,7 +113,18 @@ WeekOption = Annotated[
 
 def _home(ctx: typer.Context, option: Path | None) -> Home:
     global_home = ctx.obj.get("home") if isinstance(ctx.obj, dict) else None
-    return Home.resolve(option or global_home)
+    home = Home.resolve(option or global_home)
+    if ctx.command.name in WRITING_COMMANDS:
+        home.ensure()
+        setup_file_log(home)
+        log.info("carintel %s (%s)", ctx.command.name, " ".join(sys.argv[1:]))
+    return home
+
+
+def _say(message: str) -> None:
+    """A line for the person at the terminal, and for HOME/logs/carintel.log."""
+    console.print(message, highlight=False)
+    log.info(message)
 
 
 def _guard(action: Callable[[], T]) -> T:
@@ -119,19 +132,22 @@ def _guard(action: Callable[[], T]) -> T:
     from reports import ReportError
     from warehouse import WarehouseError
 
+    def fail(kind: str, exc: BaseException, code: int) -> typer.Exit:
+        console.print(f"[red]{kind}:[/red] {exc}", highlight=False)
+        log.error("%s: %s (exit %d)", kind, exc, code)
+        return typer.Exit(code)
+
     try:
         return action()
     except CarintelError as exc:
-        console.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(exc.exit_code) from None
+        raise fail("error", exc, exc.exit_code) from None
     except WarehouseError as exc:
-        console.print(f"[red]warehouse error:[/red] {exc}", highlight=False)
-        raise typer.Exit(EXIT_WAREHOUSE) from None
+        raise fail("warehouse error", exc, EXIT_WAREHOUSE) from None
     except ReportError as exc:
-        console.print(f"[red]report error:[/red] {exc}", highlight=False)
-        raise typer.Exit(EXIT_REPORT) from None
+        raise fail("report error", exc, EXIT_REPORT) from None
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/yellow]: rerun the same command to finish the work.")
+        log.warning("interrupted (exit %d)", EXIT_INTERRUPTED)
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
@@ -199,10 +215,9 @@ def _run_crawl(
     skipped = ", ".join(f"{k} {v}" for k, v in result.skipped.items()) or "none"
     unchanged = sum(s.not_modified for s in result.spiders)
     seen = sum(s.seen_before for s in result.spiders)
-    console.print(
+    _say(
         f"crawled run {result.run_id}: {result.items} new documents; {seen} seen before, "
-        f"{unchanged} listings unchanged; skipped: {skipped}",
-        highlight=False,
+        f"{unchanged} listings unchanged; skipped: {skipped}"
     )
     if result.items == 0 and result.skipped and not result.fetched_nothing_new_but_worked:
         raise CrawlError(
@@ -222,10 +237,9 @@ def _run_load(home: Home, watchlist: Watchlist) -> Any:
             progress.update(task, total=total, completed=n, description=f"loading {name}")
 
         result = load(home, watchlist, on_file)
-    console.print(
+    _say(
         f"loaded {result.files_loaded} new landing file(s): {result.documents_added} documents "
-        f"added, {result.duplicates} duplicates, {result.rejected} rejected lines",
-        highlight=False,
+        f"added, {result.duplicates} duplicates, {result.rejected} rejected lines"
     )
     return result
 
@@ -242,10 +256,9 @@ def _run_enrich(home: Home, watchlist: Watchlist, models: Path | None) -> Any:
             config,
             lambda n, total: progress.update(task, total=total, completed=n),
         )
-    console.print(
+    _say(
         f"enriched {result.documents} document(s): {result.mentions} watchlist mentions, "
-        f"{result.unlinked} other organisations",
-        highlight=False,
+        f"{result.unlinked} other organisations"
     )
     return result
 
@@ -255,7 +268,7 @@ def _run_report(home: Home, week: str | None) -> Any:
 
     with console.status("rendering the weekly report"):
         rendered = report(home, week)
-    console.print(f"weekly report {rendered.week}:", highlight=False)
+    _say(f"weekly report {rendered.week}: {rendered.html} and {rendered.markdown}")
     out.print(str(rendered.html), highlight=False)
     out.print(str(rendered.markdown), highlight=False)
     return rendered
@@ -473,6 +486,88 @@ def annotate(
             "bad line(s)" + (f": {result.reasons}" if result.skipped else ""),
             highlight=False,
         )
+
+    _guard(body)
+
+
+@app.command()
+def schedule(
+    ctx: typer.Context,
+    print_format: Annotated[
+        str, typer.Option("--print", help="cron (a crontab line) or systemd (service + timer)")
+    ] = "cron",
+    day: Annotated[int, typer.Option("--day", min=0, max=6, help="0 = Monday ... 6 = Sunday")] = 0,
+    at: Annotated[str, typer.Option("--at", help="Local time, HH:MM")] = "06:00",
+    home: HomeOption = None,
+) -> None:
+    """Print a ready-to-install entry that runs `carintel run` weekly (nothing is installed).
+
+    The run holds a lock (an overlapping run exits 75), logs to HOME/logs/carintel.log, and exits
+    non-zero when a step failed, so cron mail or systemd's status shows it.
+    """
+    from carintel.ops import schedule_entry
+
+    def body() -> None:
+        try:
+            hour, minute = (int(x) for x in at.split(":"))
+            if not (0 <= hour < 24 and 0 <= minute < 60):
+                raise ValueError
+        except ValueError:
+            raise CarintelError(f"--at {at!r} is not a time like 06:00") from None
+        out.file.write(schedule_entry(print_format, _home(ctx, home), day, hour, minute))
+
+    _guard(body)
+
+
+@app.command()
+def schema(ctx: typer.Context, home: HomeOption = None) -> None:
+    """List the warehouse's tables and views with their columns and comments."""
+    from carintel.ops import print_schema
+
+    _guard(lambda: print_schema(_home(ctx, home), out))
+
+
+@app.command("export")
+def export_command(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Argument(help="parquet")],
+    directory: Annotated[Path, typer.Argument(help="Folder to write NAME.parquet files into")],
+    home: HomeOption = None,
+) -> None:
+    """Export every table and view as Parquet (for Spark, Trino, BI tools or DuckDB anywhere)."""
+    from carintel.ops import export_parquet
+
+    def body() -> None:
+        if fmt != "parquet":
+            raise CarintelError(f"unknown export format {fmt!r}: only parquet is supported")
+        written = export_parquet(_home(ctx, home), directory)
+        console.print(f"wrote {len(written)} Parquet files to {directory}", highlight=False)
+
+    _guard(body)
+
+
+@app.command()
+def lab(
+    ctx: typer.Context,
+    print_command: Annotated[
+        bool, typer.Option("--print-command", help="Print the command instead of running it.")
+    ] = False,
+    home: HomeOption = None,
+) -> None:
+    """Open JupyterLab on the analyst notebooks, reading this home's warehouse."""
+    import os
+    import subprocess
+
+    from carintel.ops import lab_command
+
+    def body() -> None:
+        h = _home(ctx, home)
+        command = lab_command(h)
+        if print_command:
+            out.print(f"CARINTEL_HOME={h.root} " + " ".join(command), highlight=False)
+            return
+        env = {**os.environ, "CARINTEL_HOME": str(h.root)}
+        raise typer.Exit(subprocess.call(command, env=env))
 
     _guard(body)
 

@@ -34,7 +34,8 @@ class DuplicateCanonicalPipeline:
 
 
 class RequireTextPipeline:
-    """Drops an item whose text is shorter than `CARINTEL_MIN_TEXT_CHARS` (a stub or paywall)."""
+    """Drops an article whose text is shorter than `CARINTEL_MIN_TEXT_CHARS` (a stub or a
+    paywall). Posts and comments are short by nature and pass."""
 
     def __init__(self, crawler: Crawler, min_chars: int) -> None:
         self.crawler = crawler
@@ -45,7 +46,11 @@ class RequireTextPipeline:
         return cls(crawler, crawler.settings.getint("CARINTEL_MIN_TEXT_CHARS", 200))
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, ArticleItem) and len(item.text) < self.min_chars:
+        if (
+            isinstance(item, ArticleItem)
+            and item.kind == "article"
+            and len(item.text) < self.min_chars
+        ):
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value(f"{SKIPPED}text_too_short")
             raise DropItem(f"text has {len(item.text)} characters, fewer than {self.min_chars}")

@@ -221,7 +221,8 @@ class ArticleSpider(SourceSpider):
             published, origin = listed, self.source_kind
         warc = response.meta.get(WARC_META_KEY) or {}
         self.count("carintel/articles", source)
-        self.mark_fetched(response.request.url if response.request else response.url, source)
+        for url in {*response.meta.get("redirect_urls", []), response.url}:
+            self.mark_fetched(canonicalize_url(url), source)  # as listed, and where it led
         yield ArticleItem(
             url=response.url,
             canonical_url=article.canonical_url,

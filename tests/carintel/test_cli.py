@@ -128,3 +128,37 @@ def test_every_command_has_help() -> None:
         result = run_cli(command, "--help")
         assert "--home" in result.stdout or command == "annotate"
     assert "weekly" in run_cli("report", "--help").stdout
+
+
+def test_schedule_prints_cron_and_systemd_entries(tmp_path: Path) -> None:
+    cron = run_cli("schedule", "--print", "cron", "--day", "0", "--at", "06:30", home=tmp_path)
+    line = next(x for x in cron.stdout.splitlines() if not x.startswith("#"))
+    assert line.startswith("30 6 * * 1 ") and f"CARINTEL_HOME={tmp_path}" in line
+    assert line.split(" >> ")[0].endswith(" run")
+    systemd = run_cli("schedule", "--print", "systemd", "--day", "4", home=tmp_path).stdout
+    assert "OnCalendar=Fri *-*-* 06:00:00" in systemd and "SuccessExitStatus=75" in systemd
+    bad = run_cli("schedule", "--at", "25:00", home=tmp_path, check=False)
+    assert bad.returncode == 1 and "not a time" in bad.stderr
+
+
+def test_schema_lists_views_and_column_comments(home: Path) -> None:
+    text = run_cli("schema", home=home).stdout
+    assert "view timeline" in text and "table documents" in text
+    assert "rel=canonical" in text  # a column comment from the migrations
+
+
+def test_export_parquet_writes_every_table_and_view(home: Path, tmp_path: Path) -> None:
+    import duckdb
+
+    target = tmp_path / "pq"
+    run_cli("export", "parquet", str(target), home=home)
+    names = {p.stem for p in target.glob("*.parquet")}
+    assert {"documents", "mentions", "timeline", "entity_daily"} <= names
+    rows = duckdb.sql(f"select count(*) from read_parquet('{target / 'documents.parquet'}')")
+    assert rows.fetchall() == [(1,)]
+
+
+def test_writing_commands_log_to_the_home_log_file(home: Path) -> None:
+    run_cli("load", home=home)
+    log = (home / "logs" / "carintel.log").read_text(encoding="utf-8")
+    assert "carintel load" in log and "loaded 0 new landing file(s)" in log
