@@ -204,10 +204,12 @@ def test_shipped_sources_load(sources: Sources) -> None:
     assert len(sources.feeds) >= 8
     assert len(names) == len(set(names))
     assert {"cnevpost", "carnewschina", "electrive", "electrek"} <= set(names)
-    assert all(s.url.startswith("https://") for s in sources.all())
-    assert all(s.language == "en" for s in sources.all())
-    assert not any("news.google.com" in s.url for s in sources.enabled())
+    listed = [*sources.feeds, *sources.sitemaps]
+    assert all(s.url.startswith("https://") for s in listed)
+    assert all(s.language == "en" for s in listed)
+    assert not any("news.google.com" in s.url for s in listed if s.enabled)
     assert len(list(sources.enabled())) >= 8
+    assert sources.gdelt and sources.hackernews  # API sources ship enabled too
 
 
 # -- aliases: case and language ---------------------------------------------------------------
