@@ -219,7 +219,13 @@ def _run_crawl(
         f"crawled run {result.run_id}: {result.items} new documents; {seen} seen before, "
         f"{unchanged} listings unchanged; skipped: {skipped}"
     )
-    if result.items == 0 and result.skipped and not result.fetched_nothing_new_but_worked:
+    failures = {k: v for k, v in result.skipped.items() if k != "missing_credentials"}
+    if result.skipped.get("missing_credentials"):
+        _say(
+            f"{result.skipped['missing_credentials']} source(s) skipped: their credentials are "
+            f"not in the environment; {home.logs / 'crawl.log'} names the variables to set"
+        )
+    if result.items == 0 and failures and not result.fetched_nothing_new_but_worked:
         raise CrawlError(
             "no article could be fetched from any source; see the skipped reasons above and "
             f"{home.logs / 'crawl.log'}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -22,12 +22,14 @@ from carintel.config import (
     entity_rows,
     relationship_rows,
 )
-from carintel.enrichment import EnrichResult, build_enricher, enrich_warehouse
 from carintel.errors import CrawlError
 from carintel.lock import writer_lock
 from carintel.paths import Home
 from warehouse.loader import LoadResult, load_landing, sync_watchlist
 from warehouse.snapshot import publish
+
+if TYPE_CHECKING:  # torch and transformers take seconds to import: only `enrich` pays for them
+    from carintel.enrichment import EnrichResult
 
 Progress = Callable[[int, int], None]
 
@@ -102,6 +104,8 @@ def enrich(
     progress: Progress | None = None,
 ) -> EnrichResult:
     """Enrich every document not yet enriched with this watchlist and these models."""
+    from carintel.enrichment import build_enricher, enrich_warehouse
+
     enricher = build_enricher(watchlist, config)  # load the models before taking the lock
     with writer(home) as conn:
         _sync(conn, watchlist)  # mentions must point at entities the warehouse knows

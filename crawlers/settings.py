@@ -48,7 +48,9 @@ _HOME = Path(os.environ.get("CARINTEL_HOME", "data")).resolve()
 CARINTEL_LANDING_DIR = str(_HOME / "landing")
 CARINTEL_STATE_DIR = str(_HOME / "state")  # cursors and the seen-URL store (crawlers.state)
 CARINTEL_SKIP_SEEN = True  # do not download again an article page an earlier run fetched
-CARINTEL_MIN_TEXT_CHARS = 200
+CARINTEL_MIN_TEXT_CHARS = 200  # shorter articles are dropped (posts and comments are not)
+CARINTEL_SOCIAL_MAX_PAGES = 10  # API pages per social source and run (Mastodon, Reddit, Bluesky)
+CARINTEL_SOCIAL_FIRST_RUN_PAGES = 1  # pages on a source's first run (no cursor yet)
 
 DOWNLOADER_MIDDLEWARES = {
     # At the network end: archives responses as they arrived (see crawlers.archive).

@@ -1,0 +1,334 @@
+"""Mastodon hashtag timelines: the public statuses carrying a tag, on one instance, no login.
+
+`GET {api_base}/api/v1/timelines/tag/{tag}?limit=40` (api_base defaults to https://INSTANCE).
+The API answers newest first, and pages through a `Link` header: rel="next" carries `max_id`
+(older statuses), rel="prev" carries `min_id` (newer ones).
+
+Incremental runs walk forward with `min_id`. Per the API guidelines, `min_id=X` returns the page
+of statuses *immediately* newer than X (a cursor that moves forward without gaps), unlike
+`since_id=X`, which returns the newest statuses and leaves a gap when more than a page arrived.
+So a run starts at `min_id=<newest id seen last run>`, follows rel="prev" (the page's newest id)
+until a page comes back empty, and stops after CARINTEL_SOCIAL_MAX_PAGES pages (counted as
+`page_cap_reached`; the next run continues from there, nothing is lost). A first run, with no
+cursor, reads the newest page and follows rel="next" back for CARINTEL_SOCIAL_FIRST_RUN_PAGES
+pages in all (default 1).
+
+Cursor (`state/cursors/mastodon/SOURCE.json`): `{"min_id": newest status id seen}`.
+
+Reblogs: tag timelines hold original statuses, but if a server does put a reblog in one, the
+inner (reblogged) status is the post we keep: it carries the text, the author and the counts.
+The outer id still moves the cursor, since that is the timeline position. Statuses behind a
+content warning (`spoiler_text`) are kept; the warning becomes the title.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawlers.archive import WARC_META_KEY
+from crawlers.items import ArticleItem
+from crawlers.social import html_to_text
+from crawlers.spiders.base import SourceSpider, content_hash
+from crawlers.stats import SKIPPED, skip_reason
+
+PAGE_LIMIT = 40  # the API's maximum for timelines
+TITLE_CHARS = 120
+
+
+class MastodonError(ValueError):
+    """A timeline answer that is not a list of statuses (an error object, HTML, bad JSON)."""
+
+
+@dataclass(frozen=True)
+class Status:
+    """One status of a timeline, as the landing item needs it."""
+
+    id: str  # the status itself (the inner one, for a reblog)
+    url: str  # its public web page
+    published_at: datetime
+    kind: str  # post | comment (a reply)
+    title: str
+    text: str
+    author: str | None  # the account's acct: user (local) or user@other.server
+    language: str | None
+    parent_url: str | None  # the status replied to, or the page a post's link card shows
+    engagement: dict[str, int]
+
+
+# -- pure parsing ---------------------------------------------------------------------------
+
+
+def status_id_key(status_id: str) -> tuple[int, str]:
+    """Mastodon ids are numeric strings of growing length: compare by length, then text."""
+    return (len(status_id), status_id)
+
+
+def newest_id(ids: Iterable[str]) -> str | None:
+    return max(ids, key=status_id_key, default=None)
+
+
+_LINK = re.compile(r'<([^>]*)>\s*((?:;\s*[\w*-]+\s*=\s*(?:"[^"]*"|[^;,\s]+)\s*)*)')
+_REL = re.compile(r'rel\s*=\s*(?:"([^"]*)"|([^;,\s]+))', re.I)
+
+
+def parse_link_header(value: str) -> dict[str, dict[str, str]]:
+    """`Link: <...?max_id=1>; rel="next", <...?min_id=9>; rel="prev"` as
+    {"next": {"max_id": "1"}, "prev": {"min_id": "9"}}: each relation's query parameters."""
+    links: dict[str, dict[str, str]] = {}
+    for match in _LINK.finditer(value or ""):
+        rel = _REL.search(match.group(2))
+        if not rel:
+            continue
+        query = parse_qs(urlsplit(match.group(1)).query)
+        params = {k: v[0] for k, v in query.items() if v}
+        for name in (rel.group(1) or rel.group(2) or "").lower().split():
+            links[name] = params
+    return links
+
+
+def _datetime(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def make_title(text: str, limit: int = TITLE_CHARS) -> str:
+    """A post has no title: its first line, cut at a word boundary."""
+    first = text.strip().split("\n", 1)[0].strip()
+    if len(first) <= limit:
+        return first
+    cut = first[:limit].rsplit(" ", 1)[0] or first[:limit]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def _parent_url(status: dict[str, Any], web_base: str) -> str | None:
+    """A reply's parent on this instance's web UI (`/@acct/ID` works for remote accounts too,
+    with the local id); else the page a post's link preview card points at."""
+    parent_id = status.get("in_reply_to_id")
+    if parent_id:
+        account = status.get("account") or {}
+        parent_account = status.get("in_reply_to_account_id")
+        acct = account.get("acct") if parent_account == account.get("id") else None
+        for mention in status.get("mentions") or []:
+            if isinstance(mention, dict) and mention.get("id") == parent_account:
+                acct = mention.get("acct")
+        if acct:
+            return f"{web_base}/@{acct}/{parent_id}"
+        return f"{web_base}/api/v1/statuses/{parent_id}"
+    card = status.get("card")
+    if isinstance(card, dict) and isinstance(card.get("url"), str) and card["url"]:
+        return str(card["url"])
+    return None
+
+
+def parse_status(raw: dict[str, Any], web_base: str) -> Status | None:
+    """One status of the timeline (JSON object) as a record; None when it has no id, no date
+    or no text (a media-only status)."""
+    inner = raw.get("reblog") if isinstance(raw.get("reblog"), dict) else raw
+    assert isinstance(inner, dict)
+    status_id, published = inner.get("id"), _datetime(inner.get("created_at"))
+    if not isinstance(status_id, str) or not status_id or published is None:
+        return None
+    text = html_to_text(str(inner.get("content") or ""))
+    if not text:
+        return None
+    spoiler = str(inner.get("spoiler_text") or "").strip()
+    account = inner.get("account") if isinstance(inner.get("account"), dict) else {}
+    assert isinstance(account, dict)
+    url = inner.get("url") or inner.get("uri") or f"{web_base}/@{account.get('acct')}/{status_id}"
+    return Status(
+        id=status_id,
+        url=str(url),
+        published_at=published,
+        kind="comment" if inner.get("in_reply_to_id") else "post",
+        title=make_title(spoiler or text),
+        text=text,
+        author=account.get("acct") or None,
+        language=inner.get("language") or None,
+        parent_url=_parent_url(inner, web_base),
+        engagement={
+            "comments": _count(inner.get("replies_count")),
+            "reposts": _count(inner.get("reblogs_count")),
+            "likes": _count(inner.get("favourites_count")),
+        },
+    )
+
+
+def parse_timeline(body: bytes, web_base: str) -> tuple[list[Status], list[str], int]:
+    """A timeline page: its statuses, every timeline id on it (including the statuses dropped)
+    and how many were dropped. Raises MastodonError when it is not a list of statuses."""
+    try:
+        payload = json.loads(body)
+    except ValueError as exc:
+        raise MastodonError(f"not JSON: {exc}") from None
+    if isinstance(payload, dict) and "error" in payload:
+        raise MastodonError(f"the API says: {payload['error']}")
+    if not isinstance(payload, list):
+        raise MastodonError(f"expected a list of statuses, got {type(payload).__name__}")
+    statuses: list[Status] = []
+    ids: list[str] = []
+    dropped = 0
+    for raw in payload:
+        if not isinstance(raw, dict):
+            dropped += 1
+            continue
+        if isinstance(raw.get("id"), str):
+            ids.append(raw["id"])
+        status = parse_status(raw, web_base)
+        if status is None:
+            dropped += 1
+        else:
+            statuses.append(status)
+    return statuses, ids, dropped
+
+
+def error_message(body: bytes) -> str:
+    """The API's `{"error": "..."}` message, if the body is one."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return ""
+    return str(payload.get("error", ""))[:200] if isinstance(payload, dict) else ""
+
+
+# -- the spider -----------------------------------------------------------------------------
+
+
+class MastodonSpider(SourceSpider):
+    """`scrapy crawl mastodon -a sources='[{"name": "m", "instance": "mastodon.social",
+    "tag": "XiaomiSU7"}]'`"""
+
+    name = "mastodon"
+    source_kind = "mastodon"
+    custom_settings = {  # noqa: RUF012 (Scrapy reads it from the class; never mutated)
+        # A documented public API, not web pages: robots.txt is for crawlers of pages; API
+        # clients keep to the API's own limits (X-RateLimit-* headers, 429 with Retry-After).
+        "ROBOTSTXT_OBEY": False,
+        # Posts are short; the article minimum (200 characters) would drop most of them.
+        "CARINTEL_MIN_TEXT_CHARS": 1,
+    }
+
+    def _source(self, name: str) -> dict[str, Any]:
+        return next(s for s in self.sources if s["name"] == name)
+
+    @staticmethod
+    def web_base(source: dict[str, Any]) -> str:
+        return "https://" + str(source["instance"]).strip().strip("/").removeprefix("https://")
+
+    def api_base(self, source: dict[str, Any]) -> str:
+        return str(source.get("api_base") or self.web_base(source)).rstrip("/")
+
+    def timeline_request(
+        self, source: dict[str, Any], direction: str, page: int, **params: str
+    ) -> scrapy.Request:
+        tag = str(source["tag"]).lstrip("#")
+        query = urlencode({"limit": PAGE_LIMIT, **params})
+        return scrapy.Request(
+            f"{self.api_base(source)}/api/v1/timelines/tag/{quote(tag, safe='')}?{query}",
+            headers={"Accept": "application/json"},
+            callback=self.parse_timeline,
+            errback=self.on_api_error,
+            meta={"source": source["name"], "direction": direction, "page": page},
+            dont_filter=True,
+        )
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        if not self.sources:
+            self.logger.warning("mastodon: no sources given; nothing to crawl")
+        for source in self.sources:
+            cursor = self.cursors.get(source["name"]).get("min_id")
+            if cursor:
+                yield self.timeline_request(source, "newer", 1, min_id=str(cursor))
+            else:
+                yield self.timeline_request(source, "first", 1)
+
+    def parse_timeline(self, response: Response) -> Iterable[ArticleItem | scrapy.Request]:
+        name, direction, page = (response.meta[k] for k in ("source", "direction", "page"))
+        source = self._source(name)
+        try:
+            statuses, ids, dropped = parse_timeline(response.body, self.web_base(source))
+        except MastodonError as exc:
+            self.skip("api_error", name, response.url, str(exc))
+            return
+        for _ in range(dropped):
+            self.count(f"{SKIPPED}no_text", name)
+        self.count("carintel/api_pages", name)
+        for status in statuses:
+            yield self.item(response, name, status)
+        newest = newest_id([*ids, self.cursors.get(name).get("min_id") or ""])
+        if newest:
+            self.cursors.update(name, min_id=newest)
+        if not ids:
+            return
+        links = parse_link_header((response.headers.get(b"Link") or b"").decode("latin-1"))
+        settings = self.crawler.settings
+        if direction == "newer":
+            if page >= settings.getint("CARINTEL_SOCIAL_MAX_PAGES", 10):
+                self.count("carintel/page_cap_reached", name)
+                self.logger.info("%s: page cap reached; the next run continues from here", name)
+                return
+            min_id = links.get("prev", {}).get("min_id") or newest_id(ids)
+            assert min_id is not None
+            yield self.timeline_request(source, "newer", page + 1, min_id=min_id)
+        elif page < settings.getint("CARINTEL_SOCIAL_FIRST_RUN_PAGES", 1):
+            max_id = links.get("next", {}).get("max_id")
+            if max_id:
+                yield self.timeline_request(source, "first", page + 1, max_id=max_id)
+
+    def item(self, response: Response, source: str, status: Status) -> ArticleItem:
+        warc = response.meta.get(WARC_META_KEY) or {}
+        self.count("carintel/posts" if status.kind == "post" else "carintel/comments", source)
+        return ArticleItem(
+            url=status.url,
+            canonical_url=status.url,
+            source=source,
+            source_kind=self.source_kind,
+            kind=status.kind,
+            title=status.title,
+            text=status.text,
+            published_at=status.published_at.isoformat(),
+            published_at_source="api",
+            author=status.author,
+            language=status.language,
+            fetched_at=datetime.now(UTC).isoformat(),
+            http_status=response.status,
+            content_hash=content_hash(status.text),
+            crawl_run_id=self.run_id,
+            warc_file=warc.get("file"),
+            warc_record_id=warc.get("record_id"),
+            warc_payload_digest=warc.get("payload_digest"),
+            external_id=status.id,
+            parent_url=status.parent_url,
+            engagement=status.engagement,
+        )
+
+    def on_api_error(self, failure: Failure) -> None:
+        """Counted by status (http_401, http_429, ...), logged with the API's own message."""
+        request = getattr(failure, "request", None)
+        response = getattr(failure.value, "response", None)
+        source = request.meta.get("source") if request is not None else None
+        detail = error_message(response.body) if response is not None else ""
+        if response is not None and response.status in (401, 403, 422):
+            detail += " (this instance may require a login to read tag timelines)"
+        url = request.url if request is not None else "?"
+        self.skip(skip_reason(failure), source, url, detail or str(failure.value)[:200])
