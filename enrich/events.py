@@ -1,0 +1,560 @@
+"""Events of the fixed taxonomy, from sentences that mention at least one entity.
+
+`extract_events(model, doc_text, mentions, published_at)` splits the text into sentences, keeps
+those holding a mention, classifies each with the frozen base encoder (mean-pooled sentence
+embedding) and a small linear head trained on our own example sentences
+(`python -m enrich.training.events train`), and for every sentence whose best label is not
+"none" returns an `ExtractedEvent`: type, stage, parties with roles, date, evidence, confidence.
+
+Rules, not models, decide the rest (documented in enrich/artifacts/events/README.md):
+- stage: cue words, first match wins in the order denied, cancelled, rumoured, planned,
+  completed; otherwise "announced". For exit_cancellation the cancel words are the event itself,
+  so they do not make its stage "cancelled".
+- roles: the party's position relative to the deal verb (investor before "invested in",
+  investee after; "led by"/"from" mark investors; seller and buyer for divestments; partners and
+  the new venture for joint ventures); "subject" where the sentence gives no role.
+- date: `enrich.dates.resolve_date` on the sentence, falling back to the publication date.
+
+`merge_events` folds reports of the same event from several documents into `TimelineEvent`s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from enrich.dates import Precision, ResolvedDate, resolve_date
+from enrich.embeddings import Encoder, embed_sentences
+from enrich.models import ARTIFACTS, ModelError
+
+EVENT_TYPES: tuple[str, ...] = (
+    "partnership",
+    "joint_venture",
+    "investment",
+    "divestment",
+    "funding",
+    "launch",
+    "delivery_sales",
+    "production",
+    "recall_incident",
+    "regulation",
+    "exit_cancellation",
+    "executive_change",
+)
+NO_EVENT = "none"
+STAGES: tuple[str, ...] = ("rumoured", "planned", "announced", "completed", "denied", "cancelled")
+EVENTS_DIR = ARTIFACTS / "events"
+HEAD_WEIGHTS = "head.safetensors"
+HEAD_CONFIG = "head_config.json"
+DEFAULT_MIN_CONFIDENCE = 0.4  # for heads whose config names no threshold
+
+
+class MentionLike(Protocol):
+    """An entity mention with character offsets into the document text (`enrich.linker.Mention`
+    and `enrich.annotate.LinkedMention` fit; mentions whose `field` is not "text", such as title
+    mentions, are ignored)."""
+
+    @property
+    def entity_id(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Party:
+    entity_id: str
+    role: str  # investor | investee | seller | buyer | target | partner | venture | subject
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class ExtractedEvent:
+    """One event reported by one sentence of one document. `date` is the event's own date;
+    `published_at` (the document's) and `first_seen_at` (when we crawled it) are separate."""
+
+    type: str
+    stage: str
+    parties: tuple[Party, ...]
+    date: ResolvedDate
+    evidence: str
+    evidence_span: tuple[int, int]
+    confidence: float
+    doc_id: str | None = None
+    published_at: datetime | None = None
+    first_seen_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class EventSource:
+    doc_id: str | None
+    evidence: str
+    stage: str
+    confidence: float
+    published_at: datetime | None
+    first_seen_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One event merged across documents; `event_id` is a hash of its merge key."""
+
+    event_id: str
+    type: str
+    parties: tuple[Party, ...]
+    date: str | None
+    date_precision: Precision | None
+    date_source: str
+    stage: str  # the stage of the latest report
+    confidence: float  # the highest of its reports
+    first_reported_at: datetime | None
+    source_count: int  # distinct documents
+    sources: tuple[EventSource, ...]
+
+
+@dataclass(frozen=True)
+class EventHead:
+    """A linear layer over sentence embeddings: softmax(W·x + b) over `labels`."""
+
+    labels: tuple[str, ...]
+    weight: npt.NDArray[np.float32]  # (labels, dim)
+    bias: npt.NDArray[np.float32]  # (labels,)
+    version: str
+    config: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def probabilities(self, vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        logits = vectors @ self.weight.T + self.bias
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        out: npt.NDArray[np.float32] = (exp / exp.sum(axis=1, keepdims=True)).astype(np.float32)
+        return out
+
+
+@dataclass(frozen=True)
+class EventModel:
+    """The base encoder plus the trained head; build once, pass to `extract_events`."""
+
+    encoder: Encoder
+    head: EventHead
+
+    @property
+    def version(self) -> str:
+        return f"{self.encoder.version}+{self.head.version}"
+
+
+def load_event_head(directory: Path | None = None) -> EventHead:
+    from safetensors.numpy import load_file
+
+    folder = directory or EVENTS_DIR
+    if not (folder / HEAD_WEIGHTS).is_file():
+        raise ModelError(
+            f"event head missing in {folder}: rebuild it with "
+            "`python -m enrich.training.events train`"
+        )
+    config: dict[str, Any] = json.loads((folder / HEAD_CONFIG).read_text("utf-8"))
+    tensors = load_file(str(folder / HEAD_WEIGHTS))
+    digest = hashlib.sha256((folder / HEAD_WEIGHTS).read_bytes()).hexdigest()[:12]
+    return EventHead(
+        labels=tuple(config["labels"]),
+        weight=tensors["weight"].astype(np.float32),
+        bias=tensors["bias"].astype(np.float32),
+        version=f"events-{digest}",
+        config=config,
+    )
+
+
+def load_event_model(encoder: Encoder, directory: Path | None = None) -> EventModel:
+    head = load_event_head(directory)
+    if head.weight.shape[1] != encoder.dim:
+        raise ModelError(
+            f"the event head expects {head.weight.shape[1]}-d embeddings but the encoder gives "
+            f"{encoder.dim}: retrain it with `python -m enrich.training.events train`"
+        )
+    return EventModel(encoder, head)
+
+
+# ------------------------------------------------------------------ sentences
+
+_ABBREV = {
+    "inc", "co", "corp", "ltd", "llc", "plc", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs",
+    "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "e.g", "i.e", "u.s", "u.k", "approx", "est", "dept", "gen", "gov",
+}  # fmt: skip
+_BOUNDARY = re.compile(r"[.!?]+[\"'”’)]*\s+|[。！？]+|\n\s*\n|\n(?=\s*(?:#|[-*] ))|(?m:^#[^\n]*\n)")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) character spans of the sentences of `text`, whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        cut = m.end()
+        if m.group().lstrip()[:1] == ".":
+            word = re.search(r"([\w.]+)$", text[start : m.start()])
+            following = text[m.end() : m.end() + 1]
+            if word and (
+                word.group(1).lower().rstrip(".") in _ABBREV
+                or re.fullmatch(r"[A-Z]", word.group(1))
+            ):
+                continue  # "Co. Ltd", "U.S. market", "J. Smith"
+            if following and following.islower():
+                continue
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, len(text)))
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+# ------------------------------------------------------------------ stage
+
+_STAGE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (stage, re.compile(pattern, re.I))
+    for stage, pattern in (
+        (
+            "denied",
+            r"\b(den(?:y|ies|ied|ying)|dismiss(?:ed|es)?\s+(?:the\s+)?(?:reports?|rumou?rs?)|"
+            r"rejected\s+(?:the\s+)?(?:reports?|claims?)|refuted|no\s+plans?\s+to|not\s+true|"
+            r"baseless|groundless)\b",
+        ),
+        (
+            "cancelled",
+            r"\b(call(?:ed|s|ing)?\s+off|cancel(?:l?ed|s|l?ing)?|scrap(?:ped|s|ping)?|"
+            r"abandon(?:ed|s|ing)?|terminat(?:ed|es|ing)|shelv(?:ed|es|ing)|"
+            r"dropp(?:ed|ing)\s+(?:its\s+|the\s+|their\s+)?plans?|walked\s+away|"
+            r"pulled\s+the\s+plug|fell\s+through|collapsed)\b",
+        ),
+        (
+            "rumoured",
+            r"\b(reportedly|rumou?r(?:ed|s)?|(?:is|are|was|were)\s+said\s+to|people\s+familiar|"
+            r"sources?\s+(?:said|say|close|told)|according\s+to\s+(?:people|sources|media|"
+            r"a\s+report|reports)|speculat\w+|unconfirmed|allegedly)\b",
+        ),
+        (
+            "planned",
+            r"\b(plans?\s+to|planning\s+to|will|(?:is|are)\s+set\s+to|aims?\s+to|intends?\s+to|"
+            r"(?:is|are)\s+expected\s+to|expects?\s+to|(?:is|are|was|were)\s+due\s+to|"
+            r"(?:is|are)\s+to\s+\w+|scheduled|upcoming|proposed|preparing\s+to|in\s+talks|"
+            r"in\s+discussions|negotiat\w+|considering|weighing|exploring|"
+            r"filed\b.*\b(?:IPO|initial\s+public\s+offering|listing))\b",
+        ),
+        (
+            "completed",
+            r"\b(completed|closed\s+(?:the|its|a|an)\b|finali[sz]ed|finished|concluded|"
+            r"wrapped\s+up|has\s+been\s+completed)",
+        ),
+    )
+)
+
+
+def detect_stage(sentence: str, event_type: str) -> str:
+    """The stage of an event from cue words in its sentence (see the module docstring)."""
+    for stage, pattern in _STAGE_RULES:
+        if stage == "cancelled" and event_type == "exit_cancellation":
+            continue
+        if pattern.search(sentence):
+            return stage
+    return "announced"
+
+
+# ------------------------------------------------------------------ roles
+
+_ROLE_VERBS: dict[str, re.Pattern[str]] = {
+    "investment": re.compile(
+        r"\b(invest(?:s|ed|ing)?|took|takes?|taking|bought|buys?|buying|acquir(?:e|es|ed|ing)|"
+        r"purchas(?:e|es|ed|ing)|subscrib\w+|inject\w*|raised\s+its\s+(?:holding|stake)|"
+        r"became\s+(?:a|the)\s+\w*\s*shareholder)\b",
+        re.I,
+    ),
+    "divestment": re.compile(
+        r"\b(s[eo]ll(?:s|ing)?|sold|offload\w*|dispos\w+|divest\w*|cut|cuts|reduc\w+|trimm?\w*|"
+        r"exit\w*|transferr?\w*|hand(?:ed)?\s+over)\b",
+        re.I,
+    ),
+    "funding": re.compile(
+        r"\b(rais\w+|secur\w+|clos\w+|filed|issu\w+|pric\w+|launch\w*|sold|sells?|complet\w+|"
+        r"obtain\w+|receiv\w+|list\w*)\b",
+        re.I,
+    ),
+    "joint_venture": re.compile(
+        r"\b(set\s+up|sets\s+up|setting\s+up|establish\w*|form\w*|creat\w+|register\w*|"
+        r"incorporat\w+|launch\w*)\b",
+        re.I,
+    ),
+}
+_INVESTOR_MARK = re.compile(r"\b(led\s+by|backed\s+by|from|including)\s+(?:\w+\s+){0,3}$", re.I)
+_TO_MARK = re.compile(r"\bto\s+(?:\w+\s+){0,2}$", re.I)
+
+
+def assign_roles(
+    sentence: str, mentions: Sequence[tuple[str, int, int]], event_type: str
+) -> tuple[Party, ...]:
+    """Parties of an event with roles. `mentions` are (entity_id, start, end) in the sentence;
+    one party per entity, its first role."""
+    verb_pattern = _ROLE_VERBS.get(event_type)
+    verb = verb_pattern.search(sentence) if verb_pattern else None
+    parties: dict[str, Party] = {}
+    for entity_id, start, end in sorted(mentions, key=lambda m: m[1]):
+        if entity_id in parties:
+            continue
+        before = sentence[max(0, start - 40) : start]
+        text = sentence[start:end]
+        role = "subject"
+        if event_type == "partnership":
+            role = "partner"
+        elif event_type == "joint_venture":
+            role = "partner"
+            if verb and start >= verb.end() and not re.search(r"\b(by|with|and)\s+$", before):
+                role = "venture"
+        elif event_type in ("investment", "funding"):
+            if _INVESTOR_MARK.search(before) or (
+                event_type == "investment" and verb is not None and start < verb.start()
+            ):
+                role = "investor"
+            elif verb is not None:
+                role = "investee"
+        elif event_type == "divestment":
+            if _TO_MARK.search(before) and verb is not None and start > verb.end():
+                role = "buyer"
+            elif verb is not None and start < verb.start():
+                role = "seller"
+            elif verb is not None:
+                role = "target"
+        parties[entity_id] = Party(entity_id, role, text)
+    return tuple(parties.values())
+
+
+# ------------------------------------------------------------------ extraction
+
+
+def _as_utc(value: date | datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class EventDocument:
+    """Input of `extract_events_many`: a document, its entity mentions and its dates."""
+
+    text: str
+    mentions: Sequence[MentionLike]
+    published_at: date | datetime | None = None
+    doc_id: str | None = None
+    first_seen_at: date | datetime | None = None
+
+
+def extract_events_many(
+    model: EventModel,
+    docs: Sequence[EventDocument],
+    *,
+    min_confidence: float | None = None,
+    batch_size: int = 32,
+) -> list[list[ExtractedEvent]]:
+    """`extract_events` for many documents, with one batched pass of the encoder.
+
+    `min_confidence` defaults to the threshold trained with the head (head_config.json)."""
+    if min_confidence is None:
+        min_confidence = float(model.head.config.get("min_confidence", DEFAULT_MIN_CONFIDENCE))
+    pending: list[tuple[int, int, int, list[tuple[str, int, int]]]] = []
+    for index, doc in enumerate(docs):
+        for start, end in split_sentences(doc.text):
+            inside = [
+                (m.entity_id, m.start - start, m.end - start)
+                for m in doc.mentions
+                if m.start >= start and m.end <= end and getattr(m, "field", "text") == "text"
+            ]
+            if inside:
+                pending.append((index, start, end, inside))
+    results: list[list[ExtractedEvent]] = [[] for _ in docs]
+    if not pending:
+        return results
+    sentences = [docs[i].text[s:e] for i, s, e, _ in pending]
+    probs = model.head.probabilities(
+        embed_sentences(model.encoder, sentences, batch_size=batch_size)
+    )
+    for (index, start, end, inside), sentence, row in zip(pending, sentences, probs, strict=True):
+        best = int(np.argmax(row))
+        label = model.head.labels[best]
+        confidence = float(row[best])
+        if label == NO_EVENT or confidence < min_confidence:
+            continue
+        doc = docs[index]
+        results[index].append(
+            ExtractedEvent(
+                type=label,
+                stage=detect_stage(sentence, label),
+                parties=assign_roles(sentence, inside, label),
+                date=resolve_date(sentence, doc.published_at),
+                evidence=sentence,
+                evidence_span=(start, end),
+                confidence=round(confidence, 4),
+                doc_id=doc.doc_id,
+                published_at=_as_utc(doc.published_at),
+                first_seen_at=_as_utc(doc.first_seen_at),
+            )
+        )
+    return results
+
+
+def extract_events(
+    model: EventModel,
+    doc_text: str,
+    mentions: Sequence[MentionLike],
+    published_at: date | datetime | None,
+    *,
+    doc_id: str | None = None,
+    first_seen_at: date | datetime | None = None,
+    min_confidence: float | None = None,
+) -> list[ExtractedEvent]:
+    """Events in one document, in text order; `mentions` have offsets into `doc_text`."""
+    doc = EventDocument(doc_text, mentions, published_at, doc_id, first_seen_at)
+    return extract_events_many(model, [doc], min_confidence=min_confidence)[0]
+
+
+def to_contract(event: ExtractedEvent | TimelineEvent, names: dict[str, str]) -> dict[str, Any]:
+    """The `events` item of the `carintel annotate` output; `names` maps entity id to name."""
+    if isinstance(event, ExtractedEvent):
+        value, precision = event.date.date, event.date.precision
+        evidence = event.evidence
+    else:
+        value, precision = event.date, event.date_precision
+        evidence = event.sources[0].evidence if event.sources else ""
+    return {
+        "type": event.type,
+        "date": value,
+        "date_precision": precision,
+        "parties": [names.get(p.entity_id, p.entity_id) for p in event.parties],
+        "evidence": evidence,
+        "confidence": event.confidence,
+    }
+
+
+# ------------------------------------------------------------------ merging
+
+_PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
+
+
+def _bucket(resolved: ResolvedDate) -> str:
+    """The date bucket of the merge key: the month of day/month dates, else the year."""
+    if resolved.date is None:
+        return "undated"
+    if resolved.precision == "year":
+        return resolved.date[:4]
+    return resolved.date[:7]
+
+
+def _event_id(event_type: str, party_ids: Sequence[str], bucket: str) -> str:
+    key = f"{event_type}|{','.join(party_ids)}|{bucket}"
+    return "ev-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _main_role(counts: Counter[str]) -> str:
+    """The most reported specific role; "subject" only when no report gives one."""
+    return max(counts, key=lambda role: (role != "subject", counts[role], role))
+
+
+def _report_time(event: ExtractedEvent) -> datetime | None:
+    times = [t for t in (event.published_at, event.first_seen_at) if t is not None]
+    return min(times) if times else None
+
+
+def merge_events(extracted: Iterable[ExtractedEvent]) -> list[TimelineEvent]:
+    """Reports of the same event merged into timeline events, ordered by date then id.
+
+    Key: (type, sorted party entity ids, date bucket) where the bucket is the year-month of a
+    day- or month-precise date and the year of a year-precise one. Then, within a type, a group
+    folds into another when its parties are a subset of that group's and its bucket equals or
+    contains that group's (a "2015" report joins the only "2015-03" group), provided exactly one
+    such group exists. Event ids hash the surviving group's key, so they are stable across runs
+    as long as the same group survives."""
+    groups: dict[tuple[str, tuple[str, ...], str], list[ExtractedEvent]] = {}
+    for event in extracted:
+        ids = tuple(sorted({p.entity_id for p in event.parties}))
+        groups.setdefault((event.type, ids, _bucket(event.date)), []).append(event)
+
+    def absorbs(
+        big: tuple[str, tuple[str, ...], str], small: tuple[str, tuple[str, ...], str]
+    ) -> bool:
+        if big == small or big[0] != small[0] or not set(small[1]) <= set(big[1]):
+            return False
+        same_bucket = big[2] == small[2]
+        coarser = len(small[2]) == 4 and big[2].startswith(small[2]) and len(big[2]) > 4
+        bigger = len(big[1]) > len(small[1]) or coarser
+        return bigger and (same_bucket or coarser)
+
+    # fold smaller/coarser groups into their unique container, smallest first
+    order = sorted(groups, key=lambda k: (len(k[1]), len(k[2]), k))
+    for key in order:
+        if key not in groups:
+            continue
+        containers = [other for other in groups if absorbs(other, key)]
+        if len(containers) == 1:
+            groups[containers[0]].extend(groups.pop(key))
+
+    timeline: list[TimelineEvent] = []
+    for (event_type, ids, bucket), events in groups.items():
+        events.sort(
+            key=lambda e: (_report_time(e) or datetime.max.replace(tzinfo=UTC), e.doc_id or "")
+        )
+        best_date = max(
+            events,
+            key=lambda e: (
+                e.date.source == "sentence",
+                _PRECISION_RANK.get(e.date.precision or "", -1),
+                -(events.index(e)),
+            ),
+        ).date
+        roles: dict[str, Counter[str]] = {}
+        for e in events:
+            for p in e.parties:
+                roles.setdefault(p.entity_id, Counter())[p.role] += 1
+        parties = tuple(
+            Party(entity_id, _main_role(roles[entity_id])) for entity_id in sorted(roles)
+        )
+        reported = [t for t in (_report_time(e) for e in events) if t is not None]
+        latest = max(events, key=lambda e: _report_time(e) or datetime.min.replace(tzinfo=UTC))
+        timeline.append(
+            TimelineEvent(
+                event_id=_event_id(event_type, ids, bucket),
+                type=event_type,
+                parties=parties,
+                date=best_date.date,
+                date_precision=best_date.precision,
+                date_source=best_date.source,
+                stage=latest.stage,
+                confidence=max(e.confidence for e in events),
+                first_reported_at=min(reported) if reported else None,
+                source_count=len({e.doc_id or f"#{i}" for i, e in enumerate(events)}),
+                sources=tuple(
+                    EventSource(
+                        e.doc_id, e.evidence, e.stage, e.confidence, e.published_at, e.first_seen_at
+                    )
+                    for e in events
+                ),
+            )
+        )
+    timeline.sort(key=lambda t: (t.date or "", t.event_id))
+    return timeline

@@ -1,0 +1,1 @@
+"""Training and evaluating the bundled models (`python -m enrich.training ...`)."""

@@ -1,0 +1,275 @@
+"""Event extraction plumbing (tiny random encoder, rigged heads), rules for stage and roles,
+merging across documents, and one test with the real bundled encoder and trained head."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from enrich import events as ev
+from enrich.dates import ResolvedDate
+from enrich.embeddings import embed_documents, embed_sentences, tiny_random_encoder
+from enrich.linker import Mention
+
+REPO = Path(__file__).resolve().parents[2]
+LABELS = (*ev.EVENT_TYPES, ev.NO_EVENT)
+
+
+def _mentions(text: str, names: dict[str, str]) -> list[Mention]:
+    found = [
+        Mention(entity_id, m.group(), m.start(), m.end())
+        for alias, entity_id in names.items()
+        for m in re.finditer(re.escape(alias), text)
+    ]
+    return sorted(found, key=lambda m: m.start)
+
+
+def _rigged(label: str, dim: int = 32) -> ev.EventModel:
+    """The tiny random encoder with a head that always answers `label`."""
+    weight = np.zeros((len(LABELS), dim), dtype=np.float32)
+    bias = np.zeros(len(LABELS), dtype=np.float32)
+    bias[LABELS.index(label)] = 10.0
+    return ev.EventModel(tiny_random_encoder(dim=dim), ev.EventHead(LABELS, weight, bias, "rigged"))
+
+
+def test_embeddings_are_normalised_and_batched_in_input_order() -> None:
+    encoder = tiny_random_encoder()
+    texts = ["Xiaomi launched the SU7.", "Short.", "A much longer sentence " * 20]
+    together = embed_sentences(encoder, texts, batch_size=2)
+    alone = np.stack([embed_sentences(encoder, [t])[0] for t in texts])
+    assert together.shape == (3, encoder.dim)
+    np.testing.assert_allclose(np.linalg.norm(together, axis=1), 1.0, rtol=1e-5)
+    np.testing.assert_allclose(together, alone, atol=1e-5)
+    documents = embed_documents(encoder, ["word " * 500, ""])  # several windows, and empty
+    assert documents.shape == (2, encoder.dim)
+    assert np.isfinite(documents).all()
+    assert embed_sentences(encoder, []).shape == embed_documents(encoder, []).shape == (0, 32)
+
+
+def test_sentences_split_at_boundaries_but_not_at_abbreviations() -> None:
+    text = (
+        "Foxtron Vehicle Technologies Co. Ltd. builds cars in the U.S. market. "
+        "It grew 5.5 percent.\n\n## Next\nJD.com sells cars."
+    )
+    spans = ev.split_sentences(text)
+    assert [text[s:e] for s, e in spans] == [
+        "Foxtron Vehicle Technologies Co. Ltd. builds cars in the U.S. market.",
+        "It grew 5.5 percent.",
+        "## Next",
+        "JD.com sells cars.",
+    ]
+
+
+def test_only_sentences_with_a_mention_give_events_with_offsets_date_and_dates_apart() -> None:
+    text = (
+        "The market is crowded. In March 2015, Foxconn and Tencent agreed to build cars. "
+        "Analysts were surprised."
+    )
+    mentions = _mentions(text, {"Foxconn": "foxconn", "Tencent": "tencent"})
+    found = ev.extract_events(
+        _rigged("partnership"),
+        text,
+        mentions,
+        datetime(2025, 11, 27, 10, tzinfo=UTC),
+        doc_id="doc-44",
+        first_seen_at=date(2025, 11, 28),
+    )
+    assert len(found) == 1
+    event = found[0]
+    assert event.type == "partnership" and event.stage == "announced"
+    start, end = event.evidence_span
+    assert (
+        text[start:end]
+        == event.evidence
+        == "In March 2015, Foxconn and Tencent agreed to build cars."
+    )
+    assert [(p.entity_id, p.role) for p in event.parties] == [
+        ("foxconn", "partner"),
+        ("tencent", "partner"),
+    ]
+    assert (event.date.date, event.date.precision, event.date.source) == (
+        "2015-03",
+        "month",
+        "sentence",
+    )
+    assert event.published_at == datetime(2025, 11, 27, 10, tzinfo=UTC)
+    assert event.first_seen_at == datetime(2025, 11, 28, tzinfo=UTC)
+    assert 0.0 < event.confidence <= 1.0
+    contract = ev.to_contract(event, {"foxconn": "Foxconn", "tencent": "Tencent"})
+    assert contract == {
+        "type": "partnership",
+        "date": "2015-03",
+        "date_precision": "month",
+        "parties": ["Foxconn", "Tencent"],
+        "evidence": event.evidence,
+        "confidence": event.confidence,
+    }
+
+
+def test_a_none_head_gives_no_events_and_no_mentions_gives_nothing_to_classify() -> None:
+    text = "Xiaomi's shares rose. Tencent makes games."
+    assert (
+        ev.extract_events(_rigged(ev.NO_EVENT), text, _mentions(text, {"Xiaomi": "xiaomi"}), None)
+        == []
+    )
+    assert ev.extract_events(_rigged("launch"), text, [], None) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "stage"),
+    [
+        ("Xiaomi is reportedly in talks with a European carmaker.", "partnership", "rumoured"),
+        ("NIO plans to raise 1 billion dollars.", "funding", "planned"),
+        ("Alibaba denied that it was buying a stake in the startup.", "investment", "denied"),
+        ("The two companies called off their joint venture.", "joint_venture", "cancelled"),
+        ("Geely completed its purchase of the stake.", "investment", "completed"),
+        ("Apple cancelled its car project.", "exit_cancellation", "announced"),
+        ("Xiaomi launched the SU7.", "launch", "announced"),
+    ],
+)
+def test_stage_comes_from_cue_words(sentence: str, event_type: str, stage: str) -> None:
+    assert ev.detect_stage(sentence, event_type) == stage
+
+
+def _roles(sentence: str, names: dict[str, str], event_type: str) -> list[tuple[str, str]]:
+    spans = [(m.entity_id, m.start, m.end) for m in _mentions(sentence, names)]
+    return [(p.entity_id, p.role) for p in ev.assign_roles(sentence, spans, event_type)]
+
+
+def test_roles_follow_the_deal_verb() -> None:
+    assert _roles(
+        "Volkswagen invested 700 million dollars in XPeng.",
+        {"Volkswagen": "volkswagen", "XPeng": "xpeng"},
+        "investment",
+    ) == [("volkswagen", "investor"), ("xpeng", "investee")]
+    assert _roles(
+        "Didi sold its smart-car unit to XPeng.", {"Didi": "didi", "XPeng": "xpeng"}, "divestment"
+    ) == [("didi", "seller"), ("xpeng", "buyer")]
+    assert _roles(
+        "Jidu raised 400 million dollars in a round led by Baidu.",
+        {"Jidu": "jiyue", "Baidu": "baidu"},
+        "funding",
+    ) == [("jiyue", "investee"), ("baidu", "investor")]
+    assert _roles(
+        "Foxconn and Yulon set up Foxtron.",
+        {"Foxconn": "foxconn", "Yulon": "yulon", "Foxtron": "foxtron"},
+        "joint_venture",
+    ) == [("foxconn", "partner"), ("yulon", "partner"), ("foxtron", "venture")]
+
+
+def _report(
+    doc_id: str,
+    parties: tuple[str, ...],
+    when: ResolvedDate,
+    published: datetime,
+    event_type: str = "partnership",
+    stage: str = "announced",
+) -> ev.ExtractedEvent:
+    return ev.ExtractedEvent(
+        type=event_type,
+        stage=stage,
+        parties=tuple(ev.Party(p, "partner") for p in parties),
+        date=when,
+        evidence=f"evidence from {doc_id}",
+        evidence_span=(0, 10),
+        confidence=0.8 if doc_id != "b" else 0.9,
+        doc_id=doc_id,
+        published_at=published,
+    )
+
+
+def test_reports_of_one_event_merge_with_all_sources_and_a_stable_id() -> None:
+    march = ResolvedDate("2015-03", "month", "sentence")
+    day = ResolvedDate("2015-03-14", "day", "sentence")
+    year = ResolvedDate("2015", "year", "sentence")
+    t1, t2, t3 = (datetime(2025, 11, d, tzinfo=UTC) for d in (20, 21, 27))
+    reports = [
+        _report("c", ("foxconn", "tencent", "harmony_auto"), year, t3),
+        _report("a", ("foxconn", "tencent", "harmony_auto"), march, t2),
+        _report("b", ("tencent", "foxconn", "harmony_auto"), day, t1),
+        _report("d", ("foxconn", "tencent"), march, t2),  # fewer parties, same event
+        _report(
+            "e",
+            ("baidu", "jiyue"),
+            ResolvedDate("2024", "year", "sentence"),
+            t3,
+            "exit_cancellation",
+        ),
+    ]
+    timeline = ev.merge_events(reports)
+    assert len(timeline) == 2
+    merged = next(t for t in timeline if t.type == "partnership")
+    assert merged.source_count == 4
+    assert {s.doc_id for s in merged.sources} == {"a", "b", "c", "d"}
+    assert merged.first_reported_at == t1
+    assert (merged.date, merged.date_precision) == ("2015-03-14", "day")
+    assert merged.confidence == 0.9
+    assert [p.entity_id for p in merged.parties] == ["foxconn", "harmony_auto", "tencent"]
+    # the id depends on the key, not on the order or the number of reports
+    again = ev.merge_events(list(reversed(reports[:3])))
+    assert [t.event_id for t in again] == [merged.event_id]
+    assert merged.event_id.startswith("ev-")
+
+
+def test_different_months_or_parties_stay_apart() -> None:
+    t = datetime(2025, 1, 1, tzinfo=UTC)
+    reports = [
+        _report("a", ("xiaomi",), ResolvedDate("2024-03-28", "day", "sentence"), t, "launch"),
+        _report("b", ("xiaomi",), ResolvedDate("2025-06-26", "day", "sentence"), t, "launch"),
+        _report("c", ("nio",), ResolvedDate("2024-03-28", "day", "sentence"), t, "launch"),
+    ]
+    assert len(ev.merge_events(reports)) == 3
+
+
+@pytest.mark.slow
+def test_seed_facts_with_the_bundled_encoder_and_trained_head() -> None:
+    from enrich.embeddings import load_encoder
+
+    watchlist = yaml.safe_load((REPO / "config" / "watchlist.yaml").read_text("utf-8"))
+    ids = {e["id"] for e in watchlist["entities"]}
+    names = {
+        "Foxconn": "foxconn",
+        "Tencent": "tencent",
+        "Harmony Auto": "harmony_auto",
+        "Baidu": "baidu",
+        "Jiyue": "jiyue",
+    }
+    assert set(names.values()) <= ids
+    model = ev.load_event_model(load_encoder())
+    text = (
+        "In March 2015, Foxconn, Tencent and Harmony Auto agreed to build smart electric cars "
+        "together. Tencent later left the venture. In 2024 Baidu stopped funding Jiyue."
+    )
+    found = ev.extract_events(model, text, _mentions(text, names), date(2025, 11, 27))
+    assert len(found) == 3
+    formed, left, stopped = found
+    assert formed.type in {"partnership", "joint_venture"}
+    assert {p.entity_id for p in formed.parties} == {"foxconn", "tencent", "harmony_auto"}
+    assert (formed.date.date, formed.date.precision) == ("2015-03", "month")
+    assert left.type == "exit_cancellation"
+    assert [p.entity_id for p in left.parties] == ["tencent"]
+    assert left.date.source == "publication"
+    assert stopped.type in {"exit_cancellation", "divestment"}
+    assert {p.entity_id for p in stopped.parties} == {"baidu", "jiyue"}
+    assert (stopped.date.date, stopped.date.precision) == ("2024", "year")
+
+
+def test_event_data_files_are_separate_and_cover_every_type() -> None:
+    from enrich.training.events import EVAL_FILE, TRAIN_FILE, read_jsonl
+
+    train, evaluation = read_jsonl(TRAIN_FILE), read_jsonl(EVAL_FILE)
+    assert not {r["text"] for r in train} & {r["text"] for r in evaluation}
+    assert len(evaluation) >= 150
+    for label in ev.EVENT_TYPES:
+        assert sum(r["type"] == label for r in evaluation) >= 8, label
+        assert 20 <= sum(r["type"] == label for r in train) <= 40, label
+    assert sum(r["type"] == ev.NO_EVENT for r in evaluation) >= 30
+    for r in evaluation:
+        assert r["precision"] in {"year", "month", "day"}
+        assert r["type"] == ev.NO_EVENT or r["stage"] in ev.STAGES
+        date.fromisoformat(r["published_at"])
