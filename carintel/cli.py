@@ -262,9 +262,12 @@ def _run_enrich(home: Home, watchlist: Watchlist, models: Path | None) -> Any:
             config,
             lambda n, total: progress.update(task, total=total, completed=n),
         )
+    t = result.timeline
     _say(
         f"enriched {result.documents} document(s): {result.mentions} watchlist mentions, "
-        f"{result.unlinked} other organisations"
+        f"{result.unlinked} other organisations; {t.reports} event reports merged into "
+        f"{t.events} events, {t.proposed_relationships} proposed relationships, "
+        f"{t.stories_assigned} documents assigned to stories"
     )
     return result
 

@@ -344,6 +344,8 @@ class EnrichConfig(BaseModel):
     model_config = _strict()
     ner: ModelChoice | None = Field(default_factory=ModelChoice)
     sentiment: ModelChoice | None = Field(default_factory=ModelChoice)
+    events: ModelChoice | None = Field(default_factory=ModelChoice)
+    stories: bool = True  # story clustering with the base encoder's embeddings
     threads: Annotated[int, Field(ge=1, le=64)] | None = None
     batch_size: Annotated[int, Field(ge=1, le=512)] = 32
 

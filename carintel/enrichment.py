@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from carintel.config import EnrichConfig, ModelChoice, Watchlist, alias_rows
 from carintel.errors import CarintelError
+from carintel.timeline import TimelineResult, build_timeline
+from enrich.embeddings import Encoder, load_encoder
+from enrich.events import EventModel, load_event_model
 from enrich.linker import AliasLinker
 from enrich.models import LoadedModel, ModelError, ModelSpec, load_ner, load_sentiment
 from enrich.pipeline import Enricher, enrich_documents, polarity
@@ -34,6 +39,7 @@ class EnrichResult:
     mentions: int
     unlinked: int
     version: str
+    timeline: TimelineResult
 
 
 def _load(
@@ -49,14 +55,31 @@ def _load(
         ) from exc
 
 
+def _event_model(config: EnrichConfig, encoder: Encoder | None) -> EventModel | None:
+    if config.events is None or encoder is None:
+        return None
+    folder = None if config.events.source == "bundled" else Path(config.events.source)
+    try:
+        return load_event_model(encoder, folder)
+    except ModelError as exc:
+        raise CarintelError(f"{exc} (config/enrich.yaml: events)") from exc
+
+
 def build_enricher(watchlist: Watchlist, config: EnrichConfig) -> Enricher:
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()  # long texts are windowed on purpose; no length warnings
+    hf_logging.disable_progress_bar()
     aliases = alias_rows(watchlist)
+    encoder = load_encoder(threads=config.threads) if config.events or config.stories else None
     return Enricher(
         linker=AliasLinker(aliases),
         resolver=EntityResolver(aliases),
         entity_types={e.id: e.type for e in watchlist.entities},
         ner=_load(config.ner, config.threads, load_ner),
         sentiment=_load(config.sentiment, config.threads, load_sentiment),
+        events=_event_model(config, encoder),
+        encoder=encoder if config.stories else None,
         batch_size=config.batch_size,
     )
 
@@ -92,6 +115,20 @@ def to_rows(enricher: Enricher, results: list[DocumentEnrichment]) -> Enrichment
             {"doc_id": r.doc_id, "relevance": r.relevance, "relevant": r.relevant,
              "method": "car-vocabulary-1"}
         )  # fmt: skip
+        seen: set[tuple[int, str]] = set()
+        for event in r.events:
+            start, end = event.evidence_span
+            if (start, event.type) in seen:
+                continue
+            seen.add((start, event.type))
+            rows.event_reports.append(
+                {"doc_id": r.doc_id, "sentence_start": start, "sentence_end": end,
+                 "type": event.type, "stage": event.stage, "confidence": event.confidence,
+                 "evidence": event.evidence, "event_date": event.date.date,
+                 "date_precision": event.date.precision, "date_source": event.date.source,
+                 "parties": json.dumps([{"entity_id": p.entity_id, "role": p.role,
+                                         "text": p.text} for p in event.parties])}
+            )  # fmt: skip
     return rows
 
 
@@ -109,7 +146,13 @@ def enrich_warehouse(
     for start in range(0, len(pending), batch_documents):
         batch = pending[start : start + batch_documents]
         docs = [
-            InputDocument(id=r["doc_id"], text=r["text"], title=r["title"])
+            InputDocument(
+                id=r["doc_id"],
+                text=r["text"],
+                title=r["title"],
+                published_at=r["published_at"],
+                first_seen_at=r["first_seen_at"],
+            )
             for r in document_texts(conn, batch)
         ]
         rows = to_rows(enricher, enrich_documents(enricher, docs))
@@ -121,6 +164,8 @@ def enrich_warehouse(
     if pending:
         run_id = f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
         versions = {"pipeline": version, "ner": model_label(enricher.ner),
-                    "sentiment": model_label(enricher.sentiment)}  # fmt: skip
+                    "sentiment": model_label(enricher.sentiment),
+                    "events": enricher.events.version if enricher.events else ""}  # fmt: skip
         record_enrichment_run(conn, run_id, started, len(pending), versions)
-    return EnrichResult(len(pending), mentions, unlinked, version)
+    timeline = build_timeline(conn, enricher.encoder)
+    return EnrichResult(len(pending), mentions, unlinked, version, timeline)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from enrich.events import to_contract as event_contract
 from enrich.pipeline import polarity
 from enrich.records import DocumentEnrichment
 
@@ -16,7 +17,8 @@ def to_contract(
 
     Watchlist entities carry their id; organisations outside the watchlist have `id: null`, their
     text as `name` and the NER type. Mention offsets are into the field named by `field`. Fields
-    whose model is not configured are null/empty, never guessed.
+    whose model is not configured are null/empty, never guessed. Events carry watchlist names as
+    parties, the event's own date cut to its precision, the evidence sentence and a confidence.
     """
     grouped: dict[tuple[str | None, str], dict[str, Any]] = {}
     for m in result.mentions:
@@ -57,5 +59,8 @@ def to_contract(
             }
             for t in result.entity_sentiment
         ],
-        "events": [],
+        "events": [
+            event_contract(e, {k: str(v.get("name", k)) for k, v in entities.items()})
+            for e in result.events
+        ],
     }

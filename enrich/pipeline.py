@@ -8,6 +8,8 @@
     → document sentiment: title (weight 2) and the first 12 sentences, each classified as a
       whole (the rule of enrich.sentiment.document_sentiment)
     → relevance (enrich.relevance)
+    → events (enrich.events): sentences that mention a linked entity, classified by the event
+      model (base encoder + trained head), with stage, parties and their own date
 
 Everything a batch needs from the models runs as one NER call and one sentiment call over the
 whole batch (length-sorted inside), which is what makes it several times faster than calling a
@@ -19,7 +21,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
+from enrich.embeddings import Encoder
+from enrich.events import EventDocument, EventModel, extract_events_many
 from enrich.linker import AliasLinker
 from enrich.models import LoadedModel
 from enrich.ner import EntitySpan
@@ -60,6 +65,8 @@ class Enricher:
     entity_types: Mapping[str, str]  # entity id → type (for relevance)
     ner: LoadedModel | None = None
     sentiment: LoadedModel | None = None
+    events: EventModel | None = None
+    encoder: Encoder | None = None  # the base encoder, for story embeddings (not used here)
     batch_size: int = 32
 
     def version(self) -> str:
@@ -67,6 +74,7 @@ class Enricher:
         parts = [PIPELINE_VERSION, self.linker.version]
         for model in (self.ner, self.sentiment):
             parts.append(f"{model.name}@{model.version}" if model else "none")
+        parts.append(self.events.version if self.events else "none")
         return "|".join(parts)
 
 
@@ -214,4 +222,28 @@ def enrich_documents(enricher: Enricher, docs: Sequence[InputDocument]) -> list[
             cursor += len(targets)
             if chunk:
                 results[i] = replace(results[i], sentiment=_mean(chunk, weights))
+    if enricher.events is not None:
+        found_events = extract_events_many(
+            enricher.events,
+            [
+                EventDocument(
+                    text=d.text,
+                    mentions=[m for m in r.linked if m.field == "text"],  # type: ignore[misc]
+                    published_at=_as_datetime(d.published_at),
+                    doc_id=d.id,
+                    first_seen_at=d.first_seen_at,
+                )
+                for d, r in zip(docs, results, strict=True)
+            ],
+        )
+        results = [replace(r, events=tuple(e)) for r, e in zip(results, found_events, strict=True)]
     return results
+
+
+def _as_datetime(value: str | datetime | None) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None

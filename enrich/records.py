@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from enrich.events import ExtractedEvent
 from enrich.sentiment import Sentiment
 
 
@@ -12,7 +14,8 @@ class InputDocument:
     id: str
     text: str
     title: str = ""
-    published_at: str | None = None
+    published_at: str | datetime | None = None
+    first_seen_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class DocumentEnrichment:
     sentiment: Sentiment | None = None
     relevance: float = 0.0
     relevant: bool = False
+    events: tuple[ExtractedEvent, ...] = ()
 
     @property
     def linked(self) -> tuple[Mention, ...]:

@@ -28,6 +28,8 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
                          "sentences"),
     "document_sentiment": ("doc_id", "label", "score", "model", "polarity"),
     "document_relevance": ("doc_id", "relevance", "relevant", "method"),
+    "event_reports": ("doc_id", "sentence_start", "sentence_end", "type", "stage", "confidence",
+                      "evidence", "event_date", "date_precision", "date_source", "parties"),
 }  # fmt: skip
 
 
@@ -40,6 +42,7 @@ class EnrichmentRows:
     entity_sentiment: list[dict[str, Any]] = field(default_factory=list)
     document_sentiment: list[dict[str, Any]] = field(default_factory=list)
     document_relevance: list[dict[str, Any]] = field(default_factory=list)
+    event_reports: list[dict[str, Any]] = field(default_factory=list)
 
 
 def pending_documents(conn: duckdb.DuckDBPyConnection, stage: str, version: str) -> list[str]:
@@ -49,16 +52,23 @@ def pending_documents(conn: duckdb.DuckDBPyConnection, stage: str, version: str)
 
 
 def document_texts(conn: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
-    """{doc_id, title, text, published_at} for the given ids, in the given order."""
+    """{doc_id, title, text, published_at, first_seen_at} for the given ids, in that order."""
     if not doc_ids:
         return []
     rows = conn.execute(
-        "SELECT doc_id, coalesce(title, ''), text, published_at FROM documents"
+        "SELECT doc_id, coalesce(title, ''), text, published_at, first_seen_at FROM documents"
         " WHERE list_contains($ids, doc_id)",
         {"ids": list(doc_ids)},
     ).fetchall()
     by_id = {
-        r[0]: {"doc_id": r[0], "title": r[1], "text": r[2], "published_at": r[3]} for r in rows
+        r[0]: {
+            "doc_id": r[0],
+            "title": r[1],
+            "text": r[2],
+            "published_at": r[3],
+            "first_seen_at": r[4],
+        }
+        for r in rows
     }
     return [by_id[i] for i in doc_ids if i in by_id]
 

@@ -232,10 +232,14 @@ def sync_watchlist(
             )
         conn.execute("DELETE FROM aliases")
         if alias_rows:
-            conn.executemany("INSERT INTO aliases VALUES (?, ?, ?, ?)", alias_rows)
+            conn.executemany(
+                "INSERT INTO aliases (entity_id, alias, case_sensitive, lang) VALUES (?, ?, ?, ?)",
+                alias_rows,
+            )
         conn.execute("DELETE FROM relationships WHERE origin = 'watchlist'")
         if rel_rows:
             conn.executemany(
-                "INSERT OR REPLACE INTO relationships VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO relationships (rel_id, subject_id, type, object_id, since,"
+                " until, status, note, source_url, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rel_rows,
             )

@@ -68,12 +68,70 @@ def test_broken_sample_pages_are_counted_with_their_reason(sample_home: Path) ->
     assert "declared_encoding_wrong" in repaired
 
 
+def _events(home: Path) -> list[dict[str, Any]]:
+    conn = connect_read_only(home / "carintel.duckdb")
+    try:
+        rows = conn.execute(
+            "SELECT event_id, type, event_date, date_precision, date_source, parties FROM events"
+        ).fetchall()
+    finally:
+        conn.close()
+    return [
+        {"id": r[0], "type": r[1], "date": r[2], "precision": r[3], "source": r[4],
+         "parties": {p["entity_id"] for p in json.loads(r[5])}}
+        for r in rows
+    ]  # fmt: skip
+
+
+def _stories(home: Path) -> dict[str, str]:
+    conn = connect_read_only(home / "carintel.duckdb")
+    try:
+        return dict(conn.execute("SELECT doc_id, story_id FROM document_stories").fetchall())
+    finally:
+        conn.close()
+
+
 @pytest.mark.slow
-def test_running_again_adds_no_duplicates(sample_home: Path) -> None:
+def test_seed_facts_come_out_of_the_retrospective_article(sample_home: Path) -> None:
+    events = _events(sample_home)
+    assert any(
+        e["type"] in ("partnership", "joint_venture") and e["date"] == "2015-03"
+        and e["precision"] == "month" and {"foxconn", "tencent", "harmony_auto"} <= e["parties"]
+        for e in events
+    )  # fmt: skip
+    # "Tencent later left the venture." (merged with the report of the venture's end)
+    assert any(e["type"] == "exit_cancellation" and "tencent" in e["parties"] for e in events)
+    assert any(
+        e["type"] in ("exit_cancellation", "divestment") and e["date"] == "2024"
+        and e["precision"] == "year" and {"baidu", "jiyue"} <= e["parties"]
+        for e in events
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_syndicated_copies_share_a_story(sample_home: Path) -> None:
+    conn = connect_read_only(sample_home / "carintel.duckdb")
+    try:
+        pairs = conn.execute(
+            "SELECT s.story_id, o.story_id FROM document_stories s"
+            " JOIN document_stories o ON o.doc_id = s.duplicate_of"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert len(pairs) == 2  # the sample site's two syndicated copies
+    assert all(a == b for a, b in pairs)
+
+
+@pytest.mark.slow
+def test_running_again_adds_no_duplicates_and_keeps_ids(sample_home: Path) -> None:
     before = counts(sample_home)
+    events_before = {e["id"] for e in _events(sample_home)}
+    stories_before = _stories(sample_home)
     reports = sorted(p.name for p in (sample_home / "reports").iterdir())
     run_cli("run", "--sample", home=sample_home)
     after = counts(sample_home)
     for key in ("documents", "sources", "entities", "mentions", "latest_week"):
         assert after[key] == before[key], key
     assert sorted(p.name for p in (sample_home / "reports").iterdir()) == reports
+    assert {e["id"] for e in _events(sample_home)} == events_before
+    assert _stories(sample_home) == stories_before

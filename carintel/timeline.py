@@ -1,0 +1,239 @@
+"""After enrichment: merge event reports into timeline events, propose relationships from them,
+and assign documents to stories. Reads and writes the warehouse in one transaction per step.
+
+- Events: every report in `event_reports` is merged again (`enrich.events.merge_events`: ids
+  are a hash of the merge key, so they stay stable), and `timeline_events`, `event_parties` and
+  `event_reports.event_id` are rewritten.
+- Proposed relationships: a partnership, joint venture, investment or exit between watchlist
+  entities that no curated relationship covers becomes a `relationships` row with
+  `review_status = 'proposed'`, its evidence and event id. An analyst accepts it by adding it
+  to the watchlist.
+- Stories: documents without a story are compared (MinHash for near-copies, the encoder's
+  embeddings for the same development) with the members published within the window, and join
+  a story or found one; old assignments never change, so story ids stay stable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import duckdb
+import numpy as np
+
+from enrich.dates import ResolvedDate
+from enrich.embeddings import Encoder, embed_documents
+from enrich.events import ExtractedEvent, Party, TimelineEvent, merge_events
+from enrich.stories import StoryConfig, StoryDoc, StoryMember, assign_stories, minhash
+from warehouse.db import transaction
+
+# event type → (relationship type, role of the subject) for proposals
+_PROPOSALS: dict[str, tuple[str, str | None]] = {
+    "partnership": ("partner", None),
+    "joint_venture": ("jv_parent", "venture"),
+    "investment": ("investor", "investee"),
+}
+
+
+@dataclass(frozen=True)
+class TimelineResult:
+    reports: int
+    events: int
+    proposed_relationships: int
+    stories_assigned: int
+
+
+def _report(row: tuple[Any, ...]) -> ExtractedEvent:
+    (doc_id, start, end, kind, stage, confidence, evidence, event_date, precision, source,
+     parties, published_at, first_seen_at) = row  # fmt: skip
+    return ExtractedEvent(
+        type=kind,
+        stage=stage,
+        parties=tuple(
+            Party(p["entity_id"], p.get("role", "subject"), p.get("text", ""))
+            for p in json.loads(parties)
+        ),
+        date=ResolvedDate(event_date, precision, source),
+        evidence=evidence,
+        evidence_span=(start, end),
+        confidence=confidence,
+        doc_id=doc_id,
+        published_at=published_at,
+        first_seen_at=first_seen_at,
+    )
+
+
+def merge_timeline(conn: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    rows = conn.execute(
+        "SELECT r.doc_id, r.sentence_start, r.sentence_end, r.type, r.stage, r.confidence,"
+        " r.evidence, r.event_date, r.date_precision, r.date_source, r.parties,"
+        " d.published_at, d.first_seen_at"
+        " FROM event_reports r JOIN documents d USING (doc_id) ORDER BY r.doc_id, r.sentence_start"
+    ).fetchall()
+    reports = [_report(r) for r in rows]
+    merged = merge_events(reports)
+    with transaction(conn):
+        conn.execute("DELETE FROM event_parties")
+        conn.execute("DELETE FROM timeline_events")
+        conn.execute("UPDATE event_reports SET event_id = NULL")
+        for event in merged:
+            _insert_event(conn, event)
+    return len(reports), len(merged)
+
+
+def _insert_event(conn: duckdb.DuckDBPyConnection, event: TimelineEvent) -> None:
+    parties = [{"entity_id": p.entity_id, "role": p.role} for p in event.parties]
+    conn.execute(
+        "INSERT INTO timeline_events (event_id, type, stage, event_date, date_precision,"
+        " date_source, confidence, first_reported_at, source_count, parties)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [event.event_id, event.type, event.stage, event.date, event.date_precision,
+         event.date_source, event.confidence, event.first_reported_at, event.source_count,
+         json.dumps(parties)],
+    )  # fmt: skip
+    if parties:
+        conn.executemany(
+            "INSERT OR REPLACE INTO event_parties (event_id, entity_id, role) VALUES (?, ?, ?)",
+            [(event.event_id, p["entity_id"], p["role"]) for p in parties],
+        )
+    for source in event.sources:
+        conn.execute(
+            "UPDATE event_reports SET event_id = ? WHERE doc_id = ? AND evidence = ? AND type = ?",
+            [event.event_id, source.doc_id, source.evidence, event.type],
+        )
+
+
+def propose_relationships(conn: duckdb.DuckDBPyConnection) -> int:
+    """Relationships suggested by events and not covered by the curated watchlist."""
+    curated = {
+        frozenset((s, o))
+        for s, o in conn.execute(
+            "SELECT subject_id, object_id FROM relationships WHERE origin = 'watchlist'"
+        ).fetchall()
+    }
+    # organisations only: a person or a product is no party to a corporate relationship
+    watchlist = {
+        r[0]
+        for r in conn.execute(
+            "SELECT entity_id FROM entities WHERE type IN ('company', 'venture', 'brand')"
+        ).fetchall()
+    }
+    events = conn.execute(
+        "SELECT event_id, type, event_date, stage, parties, evidence FROM events"
+        " WHERE type IN ('partnership', 'joint_venture', 'investment')"
+        " AND stage NOT IN ('denied', 'cancelled', 'rumoured') ORDER BY event_id"
+    ).fetchall()
+    proposals: dict[str, tuple[Any, ...]] = {}
+    for event_id, kind, event_date, _stage, parties_json, evidence in events:
+        parties = [p for p in json.loads(parties_json) if p["entity_id"] in watchlist]
+        rel_type, object_role = _PROPOSALS[kind]
+        objects = [p for p in parties if object_role and p["role"] == object_role]
+        subjects = [p for p in parties if p not in objects] if objects else parties
+        pairs = (
+            [(s["entity_id"], o["entity_id"]) for s in subjects for o in objects]
+            if objects
+            else [
+                (a["entity_id"], b["entity_id"])
+                for i, a in enumerate(parties)
+                for b in parties[i + 1 :]
+            ]
+        )
+        for subject, obj in pairs:
+            if subject == obj or frozenset((subject, obj)) in curated:
+                continue
+            key = "|".join((subject, rel_type, obj, "event"))
+            rel_id = hashlib.sha256(key.encode()).hexdigest()[:16]
+            proposals.setdefault(
+                rel_id,
+                (rel_id, subject, rel_type, obj, event_date, None, "active", None, None,
+                 "event", "proposed", evidence, event_id),
+            )  # fmt: skip
+    with transaction(conn):
+        conn.execute("DELETE FROM relationships WHERE origin = 'event'")
+        if proposals:
+            conn.executemany(
+                "INSERT INTO relationships (rel_id, subject_id, type, object_id, since, until,"
+                " status, note, source_url, origin, review_status, evidence, event_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                list(proposals.values()),
+            )
+    return len(proposals)
+
+
+def assign_new_stories(
+    conn: duckdb.DuckDBPyConnection, encoder: Encoder | None, config: StoryConfig | None = None
+) -> int:
+    """Give every document without a story one (stable ids; old assignments never move)."""
+    config = config or StoryConfig()
+    new = conn.execute(
+        "SELECT d.doc_id, coalesce(d.published_at, d.first_seen_at), d.title, d.text"
+        " FROM documents d LEFT JOIN document_stories s USING (doc_id)"
+        " WHERE s.doc_id IS NULL AND d.kind = 'article'"
+        " ORDER BY coalesce(d.published_at, d.first_seen_at), d.doc_id"
+    ).fetchall()
+    if not new:
+        return 0
+    texts = [f"{title or ''}\n{text}" for _, _, title, text in new]
+    vectors = embed_documents(encoder, texts) if encoder is not None else [None] * len(new)
+    docs = [
+        StoryDoc(doc_id, _aware(at), None if v is None else np.asarray(v, np.float32),
+                 minhash(text, config))
+        for (doc_id, at, _, _), text, v in zip(new, texts, vectors, strict=True)
+    ]  # fmt: skip
+    earliest = min(_aware(at) for _, at, _, _ in new) - config.window
+    existing = _members(conn, earliest)
+    assignments = assign_stories(existing, docs, config)
+    with transaction(conn):
+        conn.executemany(
+            "INSERT OR REPLACE INTO document_stories (doc_id, story_id, duplicate_of, similarity)"
+            " VALUES (?, ?, ?, ?)",
+            [(a.doc_id, a.story_id, a.duplicate_of, a.similarity) for a in assignments],
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO document_vectors (doc_id, embedding, minhash) VALUES (?, ?, ?)",
+            [
+                (d.doc_id, None if d.embedding is None else d.embedding.tolist(),
+                 None if d.signature is None else [int(x) for x in d.signature])
+                for d in docs
+            ],
+        )  # fmt: skip
+    return len(assignments)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _members(conn: duckdb.DuckDBPyConnection, since: datetime) -> Sequence[StoryMember]:
+    rows = conn.execute(
+        "SELECT s.doc_id, coalesce(d.published_at, d.first_seen_at), s.story_id, s.duplicate_of,"
+        " v.embedding, v.minhash"
+        " FROM document_stories s JOIN documents d USING (doc_id)"
+        " LEFT JOIN document_vectors v USING (doc_id)"
+        " WHERE coalesce(d.published_at, d.first_seen_at) >= ?",
+        [since - timedelta(seconds=1)],
+    ).fetchall()
+    return [
+        StoryMember(
+            StoryDoc(
+                doc_id,
+                _aware(at),
+                None if emb is None else np.asarray(emb, np.float32),
+                None if sig is None else tuple(int(x) for x in sig),
+            ),
+            story_id,
+            duplicate_of,
+        )
+        for doc_id, at, story_id, duplicate_of, emb, sig in rows
+    ]
+
+
+def build_timeline(conn: duckdb.DuckDBPyConnection, encoder: Encoder | None) -> TimelineResult:
+    reports, events = merge_timeline(conn)
+    proposed = propose_relationships(conn)
+    stories = assign_new_stories(conn, encoder)
+    return TimelineResult(reports, events, proposed, stories)
