@@ -544,8 +544,9 @@ def alliances(
     A relationship holds when it started on or before `as_of` (an unknown start counts as
     started) and ends on or after it (no `until`: it still holds); partial dates stand for their
     whole period, so a `since` of "2021" holds from 2021-01-01 and an `until` of "2024-12"
-    through 2024-12-31. A cancelled relationship never holds. Relationships proposed by
-    extracted events are left out unless `include_proposed`.
+    through 2024-12-31. A cancelled relationship never holds. An ended relationship without an
+    `until` (its end is not known) holds from its start on: check `status`. Relationships
+    proposed by extracted events are left out unless `include_proposed`.
 
     >>> api.alliances("2024-06-01", entity="hima")
     >>> api.alliances(date(2025, 1, 15), entity="jiyue")

@@ -62,6 +62,11 @@ app = typer.Typer(
 )
 report_app = typer.Typer(help="Render reports from the warehouse.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
+models_app = typer.Typer(
+    help="Rebuild and evaluate the bundled models (NER, sentiment, events).", no_args_is_help=True
+)
+app.add_typer(models_app, name="models")
+MODEL_KINDS = ("ner", "sentiment", "events")
 
 HomeOption = Annotated[
     Path | None,
@@ -577,6 +582,58 @@ def lab(
             return
         env = {**os.environ, "CARINTEL_HOME": str(h.root)}
         raise typer.Exit(subprocess.call(command, env=env))
+
+    _guard(body)
+
+
+def _delegate(kind: str, argv: list[str]) -> int:
+    """The training modules' own command lines (they print progress and results)."""
+    if kind == "events":
+        from enrich.training.events import main as events_main
+
+        return events_main(argv)
+    from enrich.training.__main__ import main as models_main
+
+    return models_main(argv)
+
+
+@models_app.command("train")
+def models_train(
+    kind: Annotated[str, typer.Argument(help="ner | sentiment | events")],
+    seed: Annotated[int, typer.Option(help="Random seed (ner, sentiment).")] = 13,
+) -> None:
+    """Rebuild a bundled model's artifacts deterministically from ../shared/datasets (ner,
+    sentiment: the commercially usable sets only) or from the written examples (events).
+    Set CARINTEL_DATASETS to read the datasets from elsewhere."""
+
+    def body() -> None:
+        if kind not in MODEL_KINDS:
+            raise CarintelError(f"unknown model {kind!r}: use one of {', '.join(MODEL_KINDS)}")
+        argv = ["train"] if kind == "events" else ["train", kind, "--seed", str(seed)]
+        raise typer.Exit(_delegate(kind, argv))
+
+    _guard(body)
+
+
+@models_app.command("eval")
+def models_eval(
+    kind: Annotated[
+        str | None, typer.Argument(help="ner | sentiment | events (default: ner and sentiment)")
+    ] = None,
+    int8: Annotated[bool, typer.Option("--int8", help="Evaluate int8-quantized models.")] = False,
+) -> None:
+    """Score the bundled models beside the published baselines: NER entity F1 on FiNER-ORD and
+    WNUT-17 test; sentiment macro-F1 on NewsMTSC test-rw and accuracy on the SEntFiN test split
+    and Financial PhraseBank 50Agree; events: type macro-F1 and date accuracy on the written
+    evaluation set."""
+
+    def body() -> None:
+        if kind is not None and kind not in MODEL_KINDS:
+            raise CarintelError(f"unknown model {kind!r}: use one of {', '.join(MODEL_KINDS)}")
+        if kind == "events":
+            raise typer.Exit(_delegate("events", ["eval"]))
+        argv = ["eval", *([kind] if kind else []), *(["--int8"] if int8 else [])]
+        raise typer.Exit(_delegate(kind or "ner", argv))
 
     _guard(body)
 

@@ -68,8 +68,9 @@ def _event_model(config: EnrichConfig, encoder: Encoder | None) -> EventModel | 
 def build_enricher(watchlist: Watchlist, config: EnrichConfig) -> Enricher:
     from transformers.utils import logging as hf_logging
 
-    hf_logging.set_verbosity_error()  # long texts are windowed on purpose; no length warnings
-    hf_logging.disable_progress_bar()
+    # long texts are windowed on purpose: no length warnings, no weight-loading bars
+    hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     aliases = alias_rows(watchlist)
     encoder = load_encoder(threads=config.threads) if config.events or config.stories else None
     return Enricher(

@@ -166,3 +166,13 @@ def test_writing_commands_log_to_the_home_log_file(home: Path) -> None:
     run_cli("load", home=home)
     log = (home / "logs" / "carintel.log").read_text(encoding="utf-8")
     assert "carintel load" in log and "loaded 0 new landing file(s)" in log
+
+
+def test_models_eval_events_prints_macro_f1_and_date_accuracy() -> None:
+    result = run_cli("models", "eval", "events", timeout=300)
+    assert "macro" in result.stdout.lower() and "date" in result.stdout.lower()
+
+
+def test_models_rejects_an_unknown_kind() -> None:
+    result = run_cli("models", "train", "poetry", check=False)
+    assert result.returncode == 1 and "ner, sentiment, events" in result.stderr
