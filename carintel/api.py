@@ -76,7 +76,7 @@ FREQUENCIES: Mapping[str, str] = {
 """Period codes (pandas-style) accepted as `freq`, and the DuckDB `date_trunc` part each means.
 Weeks start on Monday (ISO weeks); a period is labelled with its first day."""
 
-Home = str | Path | None
+HomeArg = str | Path | None
 DateLike = date | str | None
 EntityRefs = str | Sequence[str] | None
 
@@ -104,7 +104,7 @@ class UnknownEntityError(CarintelError, LookupError):
 # --- the warehouse -----------------------------------------------------------------------------
 
 
-def warehouse_path(home: Home = None) -> Path:
+def warehouse_path(home: HomeArg = None) -> Path:
     """The file a reader opens: the published snapshot of `home` (or of the module's `warehouse`
     setting, or of the default home), or the writer's file before the first publish.
 
@@ -121,7 +121,7 @@ def warehouse_path(home: Home = None) -> Path:
 
 
 @contextmanager
-def _reading(home: Home) -> Iterator[duckdb.DuckDBPyConnection]:
+def _reading(home: HomeArg) -> Iterator[duckdb.DuckDBPyConnection]:
     conn = connect_read_only(warehouse_path(home))
     try:
         yield conn
@@ -258,7 +258,7 @@ def _resolve_many(conn: duckdb.DuckDBPyConnection, refs: EntityRefs) -> list[str
 # --- entities ----------------------------------------------------------------------------------
 
 
-def resolve_entity(name_or_id: str, home: Home = None) -> str:
+def resolve_entity(name_or_id: str, home: HomeArg = None) -> str:
     """The entity id of an id, a display name or an alias (names and aliases ignore case).
 
     Raises `UnknownEntityError` (a `LookupError`) listing close names when nothing matches.
@@ -272,7 +272,7 @@ def resolve_entity(name_or_id: str, home: Home = None) -> str:
         return _resolve(conn, name_or_id)
 
 
-def entities(type: str | None = None, home: Home = None) -> pd.DataFrame:
+def entities(type: str | None = None, home: HomeArg = None) -> pd.DataFrame:
     """The tracked entities: entity_id, name, type, country, description, in_watchlist.
 
     `type`: company, venture, brand, product or person (None: all).
@@ -291,7 +291,7 @@ def timeline(
     since: DateLike = None,
     until: DateLike = None,
     types: str | Sequence[str] | None = None,
-    home: Home = None,
+    home: HomeArg = None,
 ) -> pd.DataFrame:
     """Merged timeline events (the `events` view with party names), oldest event date first.
 
@@ -324,7 +324,7 @@ def mentions(
     entity: EntityRefs = None,
     since: DateLike = None,
     until: DateLike = None,
-    home: Home = None,
+    home: HomeArg = None,
 ) -> pd.DataFrame:
     """Documents that name an entity: one row per (document, entity) of the `timeline` view.
 
@@ -347,7 +347,7 @@ def entity_daily(
     entity: EntityRefs = None,
     since: DateLike = None,
     until: DateLike = None,
-    home: Home = None,
+    home: HomeArg = None,
 ) -> pd.DataFrame:
     """Rows of the `entity_daily` view: mentions, documents and sentiment per entity per day.
 
@@ -373,7 +373,7 @@ def sentiment_trend(
     freq: str = "W",
     since: DateLike = None,
     until: DateLike = None,
-    home: Home = None,
+    home: HomeArg = None,
 ) -> pd.DataFrame:
     """Sentiment toward an entity (or several) per period, from `entity_sentiment`.
 
@@ -392,7 +392,7 @@ def share_of_voice(
     freq: str = "W",
     since: DateLike = None,
     until: DateLike = None,
-    home: Home = None,
+    home: HomeArg = None,
 ) -> pd.DataFrame:
     """Each entity's share of the documents that mention any of `entities`, per period.
 
@@ -407,7 +407,7 @@ def share_of_voice(
 
 
 def _trend(
-    name: str, refs: EntityRefs, freq: str, since: DateLike, until: DateLike, home: Home
+    name: str, refs: EntityRefs, freq: str, since: DateLike, until: DateLike, home: HomeArg
 ) -> pd.DataFrame:
     unit = _period_unit(freq)
     start, stop = _bounds(since, until)
@@ -419,7 +419,7 @@ def _trend(
         )
 
 
-def co_mentions(entity: str, min_documents: int = 1, home: Home = None) -> pd.DataFrame:
+def co_mentions(entity: str, min_documents: int = 1, home: HomeArg = None) -> pd.DataFrame:
     """Entities named in the same documents as `entity`, most shared documents first.
 
     Columns: focus_id and focus_name (the entity asked about), entity_id, entity_name,
@@ -439,7 +439,9 @@ def co_mentions(entity: str, min_documents: int = 1, home: Home = None) -> pd.Da
 # --- stories and social posts ------------------------------------------------------------------
 
 
-def stories(week: str | None = None, entity: str | None = None, home: Home = None) -> pd.DataFrame:
+def stories(
+    week: str | None = None, entity: str | None = None, home: HomeArg = None
+) -> pd.DataFrame:
     """Stories (the `stories` view) with a document in ISO week `week`, largest first.
 
     `week`: "2025-W19"; None: the week of the newest document; "all": every week. `entity`: only
@@ -471,7 +473,7 @@ def stories(week: str | None = None, entity: str | None = None, home: Home = Non
 
 
 def social_buzz(
-    entity: str, since: DateLike = None, until: DateLike = None, home: Home = None
+    entity: str, since: DateLike = None, until: DateLike = None, home: HomeArg = None
 ) -> pd.DataFrame:
     """Posts and comments (documents of kind post or comment) that name `entity`, most
     engagement first.
@@ -491,7 +493,7 @@ def social_buzz(
         )
 
 
-def emerging(min_documents: int = 1, limit: int = 50, home: Home = None) -> pd.DataFrame:
+def emerging(min_documents: int = 1, limit: int = 50, home: HomeArg = None) -> pd.DataFrame:
     """Organisations in the news that the watchlist does not know (the `emerging_entities` view).
 
     Columns: name_key, name, documents, mentions, first_seen, last_seen, documents_last_7_days,
@@ -509,7 +511,7 @@ def emerging(min_documents: int = 1, limit: int = 50, home: Home = None) -> pd.D
 
 
 def relationships(
-    entity: str | None = None, include_proposed: bool = True, home: Home = None
+    entity: str | None = None, include_proposed: bool = True, home: HomeArg = None
 ) -> pd.DataFrame:
     """Every dated relationship (whatever its dates and status), with both entities' names.
 
@@ -536,7 +538,7 @@ def alliances(
     as_of: DateLike = None,
     entity: str | None = None,
     include_proposed: bool = False,
-    home: Home = None,
+    home: HomeArg = None,
 ) -> pd.DataFrame:
     """The relationships that held on `as_of` (default: today), with the same columns as
     `relationships`.

@@ -2,7 +2,8 @@
 -- and carintel.api.alliances).
 -- Partial dates mean their whole period: a since of "2021" starts on 2021-01-01, "2021-12" on
 -- 2021-12-01; an until of "2024" ends on 2024-12-31, "2024-12" on 2024-12-31.
--- $as_of DATE: only relationships that held that day (never a cancelled one); NULL: all.
+-- $as_of DATE: only relationships that held that day (never a cancelled one; an ended one whose
+-- end date is unknown held at some time before today, so it counts for past dates only); NULL: all.
 -- $entity: only those with the entity on either side (NULL: all).
 -- $include_proposed: also relationships proposed by extracted events (review_status proposed).
 WITH bounded AS (
@@ -48,5 +49,6 @@ WHERE ($entity::VARCHAR IS NULL OR $entity::VARCHAR IN (b.subject_id, b.object_i
   AND ($as_of::DATE IS NULL
        OR (b.status <> 'cancelled'
            AND (b.starts_on IS NULL OR b.starts_on <= $as_of::DATE)
-           AND (b.ends_on IS NULL OR b.ends_on >= $as_of::DATE)))
+           AND (b.ends_on IS NULL OR b.ends_on >= $as_of::DATE)
+           AND NOT (b.status = 'ended' AND b.ends_on IS NULL AND $as_of::DATE >= current_date)))
 ORDER BY b.object_id, b.type, b.starts_on NULLS FIRST, b.subject_id;
