@@ -1,0 +1,157 @@
+"""Enrichment throughput on the sample corpus: carintel's pipeline against a naive baseline.
+
+Both run here, in this process, on the same models (these machines are noisy: compare the
+ratio). The pipeline: alias linking, NER over every title and text, sentiment toward each linked
+entity and for the document, in one NER call and one sentiment call per batch of documents,
+length-sorted. The naive baseline does the same work with `transformers.pipeline`, one document
+(and one sentiment target) per call, no batching.
+
+    python benchmarks/enrich_throughput.py [--repeat 2] [--batch 64] [--int8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from carintel.config import alias_rows, load_watchlist  # noqa: E402
+from carintel.sample_site import load_articles  # noqa: E402
+from enrich.linker import AliasLinker  # noqa: E402
+from enrich.models import ModelSpec, length_sorted_batches, load_ner, load_sentiment  # noqa: E402
+from enrich.pipeline import (  # noqa: E402
+    Enricher,
+    _doc_targets,
+    _entity_targets,
+    _mentions,
+    enrich_documents,
+)
+from enrich.records import InputDocument  # noqa: E402
+from enrich.resolve import EntityResolver  # noqa: E402
+from enrich.sentiment import encode_pair  # noqa: E402
+
+
+def corpus(repeat: int) -> list[InputDocument]:
+    docs = []
+    for n in range(repeat):
+        for a in load_articles():
+            text = "\n\n".join(t for _, t in a.body)
+            docs.append(InputDocument(id=f"{a.id}-{n}", title=a.title, text=text))
+    return docs
+
+
+def enricher(quantize: bool, batch: int) -> Enricher:
+    watchlist = load_watchlist()
+    aliases = alias_rows(watchlist)
+    spec = ModelSpec(quantize=quantize)
+    return Enricher(
+        linker=AliasLinker(aliases),
+        resolver=EntityResolver(aliases),
+        entity_types={e.id: e.type for e in watchlist.entities},
+        ner=load_ner(spec),
+        sentiment=load_sentiment(spec),
+        batch_size=batch,
+    )
+
+
+def model_inputs(e: Enricher, docs: list[InputDocument]) -> tuple[list[str], list[tuple[str, str]]]:
+    """What both runs feed the models: NER texts and sentiment (target, marked sentence) pairs."""
+    ner_texts = [value for d in docs for value in (d.title, d.text)]
+    pairs: list[tuple[str, str]] = []
+    for d, mentions in zip(docs, _mentions(e, docs), strict=True):
+        for targets in _entity_targets(d.text, mentions).values():
+            pairs += [encode_pair(t) for t in targets]
+        pairs += [encode_pair(t) for t in _doc_targets(d.title, d.text)[0]]
+    return ner_texts, pairs
+
+
+def token_counts(e: Enricher, ner_texts: list[str], pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    assert e.ner is not None and e.sentiment is not None
+    ner_len = [min(len(e.ner.tokenizer(t)["input_ids"]), e.ner.max_length) for t in ner_texts]
+    sent_len = [
+        min(len(e.sentiment.tokenizer(a, b)["input_ids"]), e.sentiment.max_length) for a, b in pairs
+    ]
+
+    def padded(lengths: list[int], proxies: list[int]) -> int:
+        return sum(
+            max(lengths[i] for i in batch) * len(batch)
+            for batch in length_sorted_batches(proxies, e.batch_size)
+        )
+
+    real = sum(ner_len) + sum(sent_len)
+    pad = padded(ner_len, [len(t) for t in ner_texts]) + padded(
+        sent_len, [len(a) + len(b) for a, b in pairs]
+    )
+    return {"tokens": real, "padded_tokens": pad, "padding_share": 1 - real / pad}
+
+
+def run_pipeline(e: Enricher, docs: list[InputDocument], batch_docs: int) -> float:
+    started = time.perf_counter()
+    for i in range(0, len(docs), batch_docs):
+        enrich_documents(e, docs[i : i + batch_docs])
+    return time.perf_counter() - started
+
+
+def run_naive(e: Enricher, docs: list[InputDocument]) -> float:
+    from transformers import pipeline
+
+    assert e.ner is not None and e.sentiment is not None
+    ner = pipeline("token-classification", model=e.ner.model, tokenizer=e.ner.tokenizer,
+                   aggregation_strategy="simple", device=-1)  # fmt: skip
+    sentiment = pipeline("text-classification", model=e.sentiment.model,
+                         tokenizer=e.sentiment.tokenizer, device=-1)  # fmt: skip
+    started = time.perf_counter()
+    for d in docs:
+        mentions = _mentions(Enricher(e.linker, e.resolver, e.entity_types), [d])[0]
+        ner(d.title)
+        ner(d.text)
+        for targets in _entity_targets(d.text, mentions).values():
+            for t in targets:
+                a, b = encode_pair(t)
+                sentiment({"text": a, "text_pair": b}, truncation=True)
+        for t in _doc_targets(d.title, d.text)[0]:
+            a, b = encode_pair(t)
+            sentiment({"text": a, "text_pair": b}, truncation=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=2, help="copies of the 46-article corpus")
+    parser.add_argument("--batch", type=int, default=32, help="texts per model call")
+    parser.add_argument("--batch-docs", type=int, default=64, help="documents per batch")
+    parser.add_argument("--int8", action="store_true", help="also time int8-quantized models")
+    args = parser.parse_args()
+
+    docs = corpus(args.repeat)
+    e = enricher(False, args.batch)
+    ner_texts, pairs = model_inputs(e, docs)
+    counts = token_counts(e, ner_texts, pairs)
+    run_pipeline(e, docs[:8], args.batch_docs)  # warm-up
+    rows = [("pipeline (batched)", run_pipeline(e, docs, args.batch_docs))]
+    if args.int8:
+        rows.append(
+            ("pipeline, int8", run_pipeline(enricher(True, args.batch), docs, args.batch_docs))
+        )
+    rows.append(("naive transformers.pipeline", run_naive(e, docs)))
+
+    print(f"{len(docs)} documents; {len(ner_texts)} NER texts and {len(pairs)} sentiment "
+          f"targets; {counts['tokens']} tokens; padding in the batched run: "
+          f"{counts['padding_share']:.1%} of {counts['padded_tokens']} tokens")  # fmt: skip
+    print(f"{'':30} {'seconds':>8} {'docs/s':>8} {'tokens/s':>9}")
+    for name, seconds in rows:
+        print(f"{name:30} {seconds:>8.1f} {len(docs) / seconds:>8.2f} "
+              f"{counts['tokens'] / seconds:>9.0f}")  # fmt: skip
+    naive = rows[-1][1]
+    print(f"speed-up of the pipeline over the naive baseline: {naive / rows[0][1]:.2f}x")
+    if args.int8:
+        print(f"int8 over float32 pipeline: {rows[0][1] / rows[1][1]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
