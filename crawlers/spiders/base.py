@@ -118,11 +118,63 @@ class SourceSpider(scrapy.Spider):
         self.count(f"{SKIPPED}{reason}", source)
         self.logger.warning("skipped %s (%s)%s", url, reason, f": {detail}" if detail else "")
 
+    def api_error_detail(self, body: bytes) -> str:
+        """What an error response's body says (API spiders parse their API's error format)."""
+        return ""
+
     def on_error(self, failure: Failure) -> None:
+        """Counted under its reason (http_404, timeout, ...), logged with the server's message."""
         request = getattr(failure, "request", None)
         meta = request.meta if request is not None else {}
         url = request.url if request is not None else "?"
-        self.skip(skip_reason(failure), meta.get("source"), url, str(failure.value)[:200])
+        response = getattr(failure.value, "response", None)
+        detail = self.api_error_detail(response.body) if response is not None else ""
+        self.skip(
+            skip_reason(failure), meta.get("source"), url, (detail or str(failure.value))[:200]
+        )
+
+    def post_item(
+        self,
+        response: Response,
+        source: str,
+        *,
+        url: str,
+        kind: str,
+        title: str,
+        text: str,
+        published_at: datetime,
+        author: str | None,
+        external_id: str,
+        parent_url: str | None,
+        engagement: dict[str, int] | None,
+        language: str | None = None,
+    ) -> ArticleItem:
+        """The landing item of a social post or comment (its URL is its canonical URL)."""
+        warc = response.meta.get(WARC_META_KEY) or {}
+        self.count("carintel/posts" if kind == "post" else "carintel/comments", source)
+        return ArticleItem(
+            url=url,
+            canonical_url=url,
+            source=source,
+            source_kind=self.source_kind,
+            kind=kind,
+            title=title,
+            text=text,
+            published_at=published_at.isoformat(),
+            published_at_source="api",
+            author=author,
+            language=language,
+            fetched_at=datetime.now(UTC).isoformat(),
+            http_status=response.status,
+            content_hash=content_hash(text),
+            crawl_run_id=self.run_id,
+            warc_file=warc.get("file"),
+            warc_record_id=warc.get("record_id"),
+            warc_payload_digest=warc.get("payload_digest"),
+            external_id=external_id,
+            parent_url=parent_url,
+            engagement=engagement,
+        )
 
 
 class ArticleSpider(SourceSpider):

@@ -34,9 +34,9 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawlers.archive import NO_ARCHIVE_META_KEY, WARC_META_KEY
+from crawlers.archive import NO_ARCHIVE_META_KEY
 from crawlers.items import ArticleItem
-from crawlers.spiders.base import SourceSpider, content_hash
+from crawlers.spiders.base import SourceSpider
 from crawlers.spiders.mastodon import make_title
 from crawlers.stats import SKIPPED, skip_reason
 
@@ -269,7 +269,7 @@ class BlueskySpider(SourceSpider):
             f"{self._api_base(source)}/app.bsky.feed.searchPosts?{query}",
             headers={"Authorization": auth, "Accept": "application/json"},
             callback=self.parse_search,
-            errback=self.on_api_error,
+            errback=self.on_error,
             meta={"source": source["name"], "page": page, "since": since, "seen": seen},
             dont_filter=True,
         )
@@ -322,31 +322,11 @@ class BlueskySpider(SourceSpider):
         self.cursors.update(name, since=_iso(newest), uris_at_since=sorted(at_newest))
 
     def item(self, response: Response, source: str, post: Post) -> ArticleItem:
-        warc = response.meta.get(WARC_META_KEY) or {}
-        self.count("carintel/posts" if post.kind == "post" else "carintel/comments", source)
-        return ArticleItem(
-            url=post.url,
-            canonical_url=post.url,
-            source=source,
-            source_kind=self.source_kind,
-            kind=post.kind,
-            title=post.title,
-            text=post.text,
-            published_at=post.published_at.isoformat(),
-            published_at_source="api",
-            author=post.author,
-            language=post.language,
-            fetched_at=datetime.now(UTC).isoformat(),
-            http_status=response.status,
-            content_hash=content_hash(post.text),
-            crawl_run_id=self.run_id,
-            warc_file=warc.get("file"),
-            warc_record_id=warc.get("record_id"),
-            warc_payload_digest=warc.get("payload_digest"),
-            external_id=post.uri,
-            parent_url=post.parent_url,
-            engagement=post.engagement,
-        )
+        return self.post_item(
+            response, source, url=post.url, kind=post.kind, title=post.title, text=post.text,
+            published_at=post.published_at, author=post.author, language=post.language,
+            external_id=post.uri, parent_url=post.parent_url, engagement=post.engagement,
+        )  # fmt: skip
 
     def on_session_error(self, failure: Failure) -> None:
         """createSession failed: every source waiting for it is counted (http_401, ...)."""
@@ -360,11 +340,5 @@ class BlueskySpider(SourceSpider):
         for name in names:
             self.skip(skip_reason(failure), name, url, f"no session: {hint}"[:300])
 
-    def on_api_error(self, failure: Failure) -> None:
-        """Counted by status (http_400 for a bad query, http_401 expired token, http_429)."""
-        request = getattr(failure, "request", None)
-        response = getattr(failure.value, "response", None)
-        source = request.meta.get("source") if request is not None else None
-        detail = error_message(response.body) if response is not None else ""
-        url = request.url if request is not None else "?"
-        self.skip(skip_reason(failure), source, url, detail or str(failure.value)[:200])
+    def api_error_detail(self, body: bytes) -> str:
+        return error_message(body)

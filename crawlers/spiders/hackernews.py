@@ -36,11 +36,10 @@ from urllib.parse import quote, urlencode, urlsplit
 import scrapy
 from scrapy.http import Response
 
-from crawlers.archive import WARC_META_KEY
 from crawlers.extract import parse_datetime
 from crawlers.items import ArticleItem
 from crawlers.social import html_to_text
-from crawlers.spiders.base import SourceSpider, content_hash
+from crawlers.spiders.base import SourceSpider
 from crawlers.urls import canonicalize_url
 
 DEFAULT_API_BASE = "https://hn.algolia.com/api/v1"
@@ -342,29 +341,10 @@ class HackerNewsSpider(SourceSpider):
                 )  # fmt: skip
 
     def _item(self, record: HnRecord, source: str, response: Response) -> ArticleItem:
-        warc = response.meta.get(WARC_META_KEY) or {}
-        self.count(f"carintel/{record.kind}s", source)
         self.mark_fetched(record.url, source)
-        return ArticleItem(
-            url=record.url,
-            canonical_url=record.url,
-            source=source,
-            source_kind=self.source_kind,
-            kind=record.kind,
-            title=record.title,
-            text=record.text,
-            published_at=record.created_at.isoformat(),
-            published_at_source="api",
-            author=record.author,
-            language=None,
-            fetched_at=datetime.now(UTC).isoformat(),
-            http_status=response.status,
-            content_hash=content_hash(record.text),
-            crawl_run_id=self.run_id,
-            warc_file=warc.get("file"),
-            warc_record_id=warc.get("record_id"),
-            warc_payload_digest=warc.get("payload_digest"),
-            external_id=record.external_id,
-            parent_url=record.parent_url,
+        return self.post_item(
+            response, source, url=record.url, kind=record.kind, title=record.title,
+            text=record.text, published_at=record.created_at, author=record.author,
+            external_id=record.external_id, parent_url=record.parent_url,
             engagement=record.engagement,
-        )
+        )  # fmt: skip

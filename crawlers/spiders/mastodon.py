@@ -33,13 +33,11 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import scrapy
 from scrapy.http import Response
-from twisted.python.failure import Failure
 
-from crawlers.archive import WARC_META_KEY
 from crawlers.items import ArticleItem
 from crawlers.social import html_to_text
-from crawlers.spiders.base import SourceSpider, content_hash
-from crawlers.stats import SKIPPED, skip_reason
+from crawlers.spiders.base import SourceSpider
+from crawlers.stats import SKIPPED
 
 PAGE_LIMIT = 40  # the API's maximum for timelines
 TITLE_CHARS = 120
@@ -247,7 +245,7 @@ class MastodonSpider(SourceSpider):
             f"{self.api_base(source)}/api/v1/timelines/tag/{quote(tag, safe='')}?{query}",
             headers={"Accept": "application/json"},
             callback=self.parse_timeline,
-            errback=self.on_api_error,
+            errback=self.on_error,
             meta={"source": source["name"], "direction": direction, "page": page},
             dont_filter=True,
         )
@@ -296,39 +294,12 @@ class MastodonSpider(SourceSpider):
                 yield self.timeline_request(source, "first", page + 1, max_id=max_id)
 
     def item(self, response: Response, source: str, status: Status) -> ArticleItem:
-        warc = response.meta.get(WARC_META_KEY) or {}
-        self.count("carintel/posts" if status.kind == "post" else "carintel/comments", source)
-        return ArticleItem(
-            url=status.url,
-            canonical_url=status.url,
-            source=source,
-            source_kind=self.source_kind,
-            kind=status.kind,
-            title=status.title,
-            text=status.text,
-            published_at=status.published_at.isoformat(),
-            published_at_source="api",
-            author=status.author,
-            language=status.language,
-            fetched_at=datetime.now(UTC).isoformat(),
-            http_status=response.status,
-            content_hash=content_hash(status.text),
-            crawl_run_id=self.run_id,
-            warc_file=warc.get("file"),
-            warc_record_id=warc.get("record_id"),
-            warc_payload_digest=warc.get("payload_digest"),
-            external_id=status.id,
-            parent_url=status.parent_url,
+        return self.post_item(
+            response, source, url=status.url, kind=status.kind, title=status.title,
+            text=status.text, published_at=status.published_at, author=status.author,
+            language=status.language, external_id=status.id, parent_url=status.parent_url,
             engagement=status.engagement,
-        )
+        )  # fmt: skip
 
-    def on_api_error(self, failure: Failure) -> None:
-        """Counted by status (http_401, http_429, ...), logged with the API's own message."""
-        request = getattr(failure, "request", None)
-        response = getattr(failure.value, "response", None)
-        source = request.meta.get("source") if request is not None else None
-        detail = error_message(response.body) if response is not None else ""
-        if response is not None and response.status in (401, 403, 422):
-            detail += " (this instance may require a login to read tag timelines)"
-        url = request.url if request is not None else "?"
-        self.skip(skip_reason(failure), source, url, detail or str(failure.value)[:200])
+    def api_error_detail(self, body: bytes) -> str:
+        return error_message(body)

@@ -38,10 +38,10 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawlers.archive import NO_ARCHIVE_META_KEY, WARC_META_KEY
+from crawlers.archive import NO_ARCHIVE_META_KEY
 from crawlers.items import ArticleItem
 from crawlers.social import html_to_text
-from crawlers.spiders.base import SourceSpider, content_hash
+from crawlers.spiders.base import SourceSpider
 from crawlers.stats import SKIPPED, skip_reason
 
 WEB = "https://www.reddit.com"
@@ -344,7 +344,7 @@ class RedditSpider(SourceSpider):
             f"{self._api_base(source)}{path}?{urlencode(params)}",
             headers=self._headers(auth),
             callback=self.parse_listing,
-            errback=self.on_api_error,
+            errback=self.on_error,
             meta={"source": source["name"], "page": page, "known": known},
             dont_filter=True,
         )
@@ -412,7 +412,7 @@ class RedditSpider(SourceSpider):
             f"{self._api_base(source)}/comments/{quote(post.id, safe='')}?{params}",
             headers=self._headers(auth),
             callback=self.parse_comments,
-            errback=self.on_api_error,
+            errback=self.on_error,
             meta={"source": source["name"]},
             dont_filter=True,
         )
@@ -430,31 +430,11 @@ class RedditSpider(SourceSpider):
             yield self.item(response, name, comment)
 
     def item(self, response: Response, source: str, thing: Thing) -> ArticleItem:
-        warc = response.meta.get(WARC_META_KEY) or {}
-        self.count("carintel/posts" if thing.kind == "post" else "carintel/comments", source)
-        return ArticleItem(
-            url=thing.url,
-            canonical_url=thing.url,
-            source=source,
-            source_kind=self.source_kind,
-            kind=thing.kind,
-            title=thing.title,
-            text=thing.text,
-            published_at=thing.published_at.isoformat(),
-            published_at_source="api",
-            author=thing.author,
-            language=None,
-            fetched_at=datetime.now(UTC).isoformat(),
-            http_status=response.status,
-            content_hash=content_hash(thing.text),
-            crawl_run_id=self.run_id,
-            warc_file=warc.get("file"),
-            warc_record_id=warc.get("record_id"),
-            warc_payload_digest=warc.get("payload_digest"),
-            external_id=thing.fullname,
-            parent_url=thing.parent_url,
-            engagement=thing.engagement,
-        )
+        return self.post_item(
+            response, source, url=thing.url, kind=thing.kind, title=thing.title, text=thing.text,
+            published_at=thing.published_at, author=thing.author, external_id=thing.fullname,
+            parent_url=thing.parent_url, engagement=thing.engagement,
+        )  # fmt: skip
 
     def on_token_error(self, failure: Failure) -> None:
         """The token request failed: every source waiting for it is counted (http_401, ...)."""
@@ -468,11 +448,5 @@ class RedditSpider(SourceSpider):
         for name in names:
             self.skip(skip_reason(failure), name, url, f"no token: {hint}"[:300])
 
-    def on_api_error(self, failure: Failure) -> None:
-        """Counted by status (http_401, http_403 for a private subreddit, http_429, ...)."""
-        request = getattr(failure, "request", None)
-        response = getattr(failure.value, "response", None)
-        source = request.meta.get("source") if request is not None else None
-        detail = error_message(response.body) if response is not None else ""
-        url = request.url if request is not None else "?"
-        self.skip(skip_reason(failure), source, url, detail or str(failure.value)[:200])
+    def api_error_detail(self, body: bytes) -> str:
+        return error_message(body)
