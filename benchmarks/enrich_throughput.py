@@ -127,7 +127,10 @@ def main() -> None:
     parser.add_argument("--batch-docs", type=int, default=64, help="documents per batch")
     parser.add_argument("--int8", action="store_true", help="also time int8-quantized models")
     args = parser.parse_args()
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
     docs = corpus(args.repeat)
     e = enricher(False, args.batch)
     ner_texts, pairs = model_inputs(e, docs)

@@ -81,7 +81,8 @@ LOCAL_SITE_SETTINGS = {
     "RANDOMIZE_DOWNLOAD_DELAY": False,
     "AUTOTHROTTLE_ENABLED": False,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
-    "DOWNLOAD_TIMEOUT": 10,
+    # a local site answers at once; tests of the timeout path shorten it further
+    "DOWNLOAD_TIMEOUT": float(os.environ.get("CARINTEL_LOCAL_TIMEOUT", "10")),
     "RETRY_TIMES": 1,
     # Seconds between requests to a rate-limited API (GDELT: default 6, see crawlers.spiders.gdelt).
     "CARINTEL_API_MIN_DELAY": 0,

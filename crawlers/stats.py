@@ -35,6 +35,8 @@ def skip_reason(failure: Failure) -> str:
     exc = failure.value
     if isinstance(exc, HttpError):
         return f"http_{exc.response.status}"
+    if isinstance(exc, IgnoreRequest) and "redirect" in str(exc).lower():
+        return "redirect_loop"  # "max redirections reached"
     for kind, reason in _REASONS:
         if isinstance(exc, kind):
             return reason

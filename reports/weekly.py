@@ -20,7 +20,7 @@ import os
 import re
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
@@ -46,11 +46,13 @@ __all__ = [
     "NOTEBOOK",
     "TOP_ENTITIES",
     "RenderedReport",
+    "WeeklyChanges",
     "WeeklyReport",
     "chart_html",
     "chart_png",
     "documents_html",
     "latest_week",
+    "load_changes",
     "load_weekly",
     "mentions_chart",
     "parse_week",
@@ -69,6 +71,25 @@ log = logging.getLogger(__name__)
 NOTEBOOK = "weekly_report.ipynb"
 TOP_ENTITIES = 15
 """How many entities the chart and the Markdown digest show."""
+SPIKE_MIN_DOCUMENTS = 3
+SPIKE_RATIO = 2.0
+SPIKE_BASELINE_WEEKS = 4
+"""A volume spike: an entity with at least SPIKE_MIN_DOCUMENTS documents this week and at least
+SPIKE_RATIO times its mean weekly documents over the SPIKE_BASELINE_WEEKS weeks before (weeks
+without documents count as 0, so a first appearance with 3 documents is a spike)."""
+SENTIMENT_MIN_DOCUMENTS = 2
+SENTIMENT_MOVERS = 5
+"""Sentiment movers: the SENTIMENT_MOVERS entities whose mean polarity changed most (absolute
+change) against the week before, among those with at least SENTIMENT_MIN_DOCUMENTS documents
+carrying a sentiment score in both weeks."""
+EMERGING_MIN_DOCUMENTS = 2
+EMERGING_LIMIT = 10
+"""Emerging organisations: outside the watchlist, named in at least EMERGING_MIN_DOCUMENTS
+documents this week and in more than the week before; at most EMERGING_LIMIT."""
+TOP_STORIES = 10
+TREND_WEEKS = 8
+TREND_ENTITIES = 6
+SOCIAL_POSTS = 10
 MARKDOWN_DOCUMENTS = 100
 """How many of the week's documents the Markdown digest lists (the HTML report lists all)."""
 KERNEL = "python3"
@@ -141,6 +162,41 @@ class WeeklyReport:
     total_documents: int
     total_sources: int
     total_entities: int
+    changes: WeeklyChanges = field(default_factory=lambda: WeeklyChanges())
+
+
+def _no_rows() -> pd.DataFrame:
+    return pd.DataFrame()
+
+
+@dataclass(frozen=True, eq=False)
+class WeeklyChanges:
+    """What changed in the week, and the sections that follow it; each frame comes from the
+    `reports/sql/weekly_*.sql` file of the same name, whose header documents its rule and order.
+
+    `new_events`: events first reported this week. `proposed_relationships`: relationships that
+    those events propose (origin 'event'). `entities`: one row per watchlist entity of the week
+    with share of voice and mean sentiment against the week before. `sentiment_movers`: rows of
+    `entities` (see SENTIMENT_MOVERS). `volume_spikes`: see SPIKE_*. `emerging`: see EMERGING_*.
+    `top_stories`, `entity_trend` (weekly documents of the top entities), `social_buzz` (posts
+    and comments by engagement), `coverage` (per source, crawl runs finished this week),
+    `failures` (their failed requests by reason) and `quiet_sources` (as of the week's end).
+    `sentiment_available`: whether any entity sentiment exists for the two weeks.
+    """
+
+    new_events: pd.DataFrame = field(default_factory=_no_rows)
+    proposed_relationships: pd.DataFrame = field(default_factory=_no_rows)
+    entities: pd.DataFrame = field(default_factory=_no_rows)
+    sentiment_movers: pd.DataFrame = field(default_factory=_no_rows)
+    volume_spikes: pd.DataFrame = field(default_factory=_no_rows)
+    emerging: pd.DataFrame = field(default_factory=_no_rows)
+    top_stories: pd.DataFrame = field(default_factory=_no_rows)
+    entity_trend: pd.DataFrame = field(default_factory=_no_rows)
+    social_buzz: pd.DataFrame = field(default_factory=_no_rows)
+    coverage: pd.DataFrame = field(default_factory=_no_rows)
+    failures: pd.DataFrame = field(default_factory=_no_rows)
+    quiet_sources: pd.DataFrame = field(default_factory=_no_rows)
+    sentiment_available: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,8 +213,79 @@ def _sql(name: str) -> str:
     return (resources.files("reports") / "sql" / name).read_text(encoding="utf-8")
 
 
-def _frame(conn: duckdb.DuckDBPyConnection, name: str, params: dict[str, date]) -> pd.DataFrame:
+def _frame(conn: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pd.DataFrame:
     return conn.execute(_sql(name), params).df()
+
+
+def _sentiment_movers(entities: pd.DataFrame) -> pd.DataFrame:
+    if entities.empty:
+        return entities.copy()
+    both = entities[
+        (entities["sentiment_documents"] >= SENTIMENT_MIN_DOCUMENTS)
+        & (entities["previous_sentiment_documents"] >= SENTIMENT_MIN_DOCUMENTS)
+        & entities["sentiment_change"].notna()
+    ].copy()
+    both["_move"] = both["sentiment_change"].abs().round(9)
+    both = both.sort_values(
+        ["_move", "entity", "entity_id"], ascending=[False, True, True], kind="mergesort"
+    )
+    return both.drop(columns="_move").head(SENTIMENT_MOVERS).reset_index(drop=True)
+
+
+def load_changes(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> WeeklyChanges:
+    """What changed in the week from Monday `start` to Sunday `end`, and the sections after it."""
+    week = {"start": start, "end": end}
+    prev_start = start - timedelta(days=7)
+    entities = _frame(
+        conn,
+        "weekly_entities.sql",
+        {**week, "prev_start": prev_start, "prev_end": start - timedelta(days=1)},
+    )
+    available = conn.execute(
+        _sql("weekly_sentiment_available.sql"), {"prev_start": prev_start, "end": end}
+    ).fetchone()
+    return WeeklyChanges(
+        new_events=_frame(conn, "weekly_new_events.sql", week),
+        proposed_relationships=_frame(conn, "weekly_proposed_relationships.sql", week),
+        entities=entities,
+        sentiment_movers=_sentiment_movers(entities),
+        volume_spikes=_frame(
+            conn,
+            "weekly_volume_spikes.sql",
+            {
+                **week,
+                "history_start": start - timedelta(days=7 * SPIKE_BASELINE_WEEKS),
+                "weeks": SPIKE_BASELINE_WEEKS,
+                "min_documents": SPIKE_MIN_DOCUMENTS,
+                "ratio": SPIKE_RATIO,
+            },
+        ),
+        emerging=_frame(
+            conn,
+            "weekly_emerging.sql",
+            {
+                **week,
+                "prev_start": prev_start,
+                "min_documents": EMERGING_MIN_DOCUMENTS,
+                "limit": EMERGING_LIMIT,
+            },
+        ),
+        top_stories=_frame(conn, "weekly_top_stories.sql", {**week, "limit": TOP_STORIES}),
+        entity_trend=_frame(
+            conn,
+            "weekly_entity_trend.sql",
+            {
+                **week,
+                "history_start": start - timedelta(days=7 * (TREND_WEEKS - 1)),
+                "top": TREND_ENTITIES,
+            },
+        ),
+        social_buzz=_frame(conn, "weekly_social_buzz.sql", {**week, "limit": SOCIAL_POSTS}),
+        coverage=_frame(conn, "weekly_coverage.sql", week),
+        failures=_frame(conn, "weekly_failures.sql", week),
+        quiet_sources=_frame(conn, "weekly_quiet_sources.sql", {"end": end}),
+        sentiment_available=available is not None and int(available[0]) > 0,
+    )
 
 
 def load_weekly(conn: duckdb.DuckDBPyConnection, week: str) -> WeeklyReport:
@@ -182,6 +309,7 @@ def load_weekly(conn: duckdb.DuckDBPyConnection, week: str) -> WeeklyReport:
         total_documents=int(documents),
         total_sources=int(sources),
         total_entities=int(entities),
+        changes=load_changes(conn, start, end),
     )
 
 
@@ -467,7 +595,10 @@ def _md_link(title: object, url: object) -> str:
 def to_markdown(
     report: WeeklyReport, top: int = TOP_ENTITIES, max_documents: int = MARKDOWN_DOCUMENTS
 ) -> str:
-    """A Markdown digest that fits an e-mail: totals, top entities and the week's documents."""
+    """A Markdown digest that fits an e-mail: totals, what changed since last week (see
+    `reports.sections.changes_markdown`), top stories, top entities and the week's documents."""
+    from reports import sections  # sections imports this module
+
     entities = _plural(report.total_entities, "entity", "entities")
     lines = [
         f"# carintel weekly report {report.week}",
@@ -475,6 +606,8 @@ def to_markdown(
         f"Monday {report.start.isoformat()} to Sunday {report.end.isoformat()}: "
         f"**{_plural(report.total_documents, 'document')}** from "
         f"**{_plural(report.total_sources, 'source')}**, mentioning **{entities}**.",
+        "",
+        *sections.changes_markdown(report),
         "",
         "## Top entities",
         "",

@@ -85,7 +85,14 @@ class SourceSpider(scrapy.Spider):
             else None
         )
         crawler.signals.connect(spider._save_state, signal=signals.spider_closed)
+        crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
         return spider
+
+    def _request_dropped(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
+        """A redirect back into its own chain is dropped by the duplicate filter without an
+        errback: count it, or the loop would vanish from the statistics."""
+        if request.url in request.meta.get("redirect_urls", ()):
+            self.skip("redirect_loop", request.meta.get("source"), request.url)
 
     def _save_state(self, spider: scrapy.Spider, reason: str) -> None:
         if reason == "finished":

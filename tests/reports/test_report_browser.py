@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from reports.weekly import render_weekly
-from tests.reports.test_weekly import HOSTILE_TITLE, build_warehouse
+from tests.reports.test_sections import HOSTILE_EVIDENCE, build_rich_warehouse
+from tests.reports.test_weekly import HOSTILE_TITLE
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -28,8 +29,8 @@ ARGS = [
 @pytest.fixture(scope="module")
 def report_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("browser")
-    warehouse = build_warehouse(tmp / "w.duckdb")
-    return render_weekly(warehouse, None, tmp / "out").html
+    warehouse = build_rich_warehouse(tmp / "w.duckdb")  # every section has content
+    return render_weekly(warehouse, "2025-W19", tmp / "out").html
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +90,15 @@ def test_report_is_readable_on_a_phone(browser: Any, report_html: Path) -> None:
     assert overflow <= 1, f"the page is {overflow}px wider than a phone screen"
     font = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert font >= 14
+
+
+def test_report_leads_with_what_changed_and_shows_hostile_evidence_as_text(
+    browser: Any, report_html: Path
+) -> None:
+    opened = _open(browser, report_html, 390, 844)
+    page = opened["page"]
+    heading = page.get_by_role("heading", name="What changed since last week")
+    assert heading.is_visible()
+    assert page.get_by_text(HOSTILE_EVIDENCE, exact=False).first.is_visible()
+    assert page.evaluate("document.querySelectorAll('b, i').length") == 0
+    assert opened["dialogs"] == []

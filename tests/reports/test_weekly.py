@@ -499,7 +499,7 @@ def test_rendered_html_embeds_the_chart_and_hides_code(
     rendered: tuple[weekly.RenderedReport, weekly.RenderedReport],
 ) -> None:
     page = rendered[0].html.read_text(encoding="utf-8")
-    assert page.count('src="data:image/png;base64,') == 1
+    assert page.count('src="data:image/png;base64,') == 2  # entities by documents; trends
     for code in ["read_weekly", "display(", "import ", "In&nbsp;[", "Out["]:
         assert code not in page, code
     assert "jp-InputArea" not in page

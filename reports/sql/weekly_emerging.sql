@@ -1,0 +1,64 @@
+-- Organisations outside the watchlist (unlinked ORG mentions, grouped by name_key) named in at
+-- least $min_documents documents this week and in more documents than the week before; with
+-- when they were first seen and up to three of the week's documents. At most $limit rows.
+-- $start, $end: this week; $prev_start: the Monday before (DATEs).
+-- Untitled documents (posts, comments) are named by the start of their text.
+WITH named AS (
+    SELECT
+        u.name_key,
+        u.surface,
+        u.doc_id,
+        coalesce(nullif(trim(d.title), ''), left(d.text, 120)) AS title,
+        d.canonical_url AS url,
+        coalesce(d.published_at, d.first_seen_at) AS published_at,
+        CAST(timezone('UTC', coalesce(d.published_at, d.first_seen_at)) AS DATE) AS day
+    FROM unlinked_mentions u
+    JOIN documents d USING (doc_id)
+    WHERE u.label = 'ORG'
+),
+per_name AS (
+    SELECT
+        name_key,
+        count(DISTINCT doc_id) FILTER (WHERE day BETWEEN $start AND $end) AS documents,
+        count(DISTINCT doc_id) FILTER (WHERE day >= $prev_start AND day < $start)
+            AS previous_documents,
+        min(day) AS first_seen
+    FROM named
+    WHERE day <= $end
+    GROUP BY name_key
+),
+picked AS (
+    SELECT *
+    FROM per_name
+    WHERE documents >= $min_documents AND documents > previous_documents
+),
+week_documents AS (
+    SELECT DISTINCT name_key, doc_id, title, url, published_at
+    FROM named
+    WHERE day BETWEEN $start AND $end AND name_key IN (SELECT name_key FROM picked)
+),
+names AS (
+    SELECT name_key, first(surface ORDER BY n DESC, surface) AS name
+    FROM (
+        SELECT name_key, surface, count(*) AS n
+        FROM named
+        WHERE day BETWEEN $start AND $end AND name_key IN (SELECT name_key FROM picked)
+        GROUP BY name_key, surface
+    )
+    GROUP BY name_key
+)
+SELECT
+    p.name_key,
+    n.name,
+    CAST(p.documents AS BIGINT) AS documents,
+    CAST(p.previous_documents AS BIGINT) AS previous_documents,
+    p.first_seen,
+    p.first_seen >= $start AS new,
+    (SELECT list(w.title ORDER BY w.published_at, w.doc_id)[1:3]
+     FROM week_documents w WHERE w.name_key = p.name_key) AS titles,
+    (SELECT list(w.url ORDER BY w.published_at, w.doc_id)[1:3]
+     FROM week_documents w WHERE w.name_key = p.name_key) AS urls
+FROM picked p
+JOIN names n USING (name_key)
+ORDER BY p.documents DESC, p.documents - p.previous_documents DESC, p.name_key
+LIMIT $limit;

@@ -1,0 +1,71 @@
+-- Events first reported in the week (timeline_events.first_reported_at, UTC day), with their
+-- parties, evidence and reporting documents. Most sources first, then earliest, then event_id.
+-- $start, $end: the week's Monday and Sunday (inclusive), as DATE.
+-- Untitled documents (posts, comments) are named by the start of their text.
+WITH week_events AS (
+    SELECT *
+    FROM timeline_events
+    WHERE CAST(timezone('UTC', first_reported_at) AS DATE) BETWEEN $start AND $end
+),
+parties AS (
+    SELECT
+        p.event_id,
+        string_agg(coalesce(e.name, p.entity_id) || ' (' || p.role || ')', ', '
+                   ORDER BY coalesce(e.name, p.entity_id), p.entity_id) AS parties
+    FROM event_parties p
+    LEFT JOIN entities e USING (entity_id)
+    WHERE p.event_id IN (SELECT event_id FROM week_events)
+    GROUP BY p.event_id
+),
+reports AS (
+    SELECT
+        r.event_id,
+        r.doc_id,
+        r.evidence,
+        r.sentence_start,
+        coalesce(d.published_at, d.first_seen_at) AS published_at,
+        coalesce(nullif(trim(d.title), ''), left(d.text, 120)) AS title,
+        d.canonical_url AS url,
+        d.source
+    FROM event_reports r
+    JOIN documents d USING (doc_id)
+    WHERE r.event_id IN (SELECT event_id FROM week_events)
+),
+documents AS (
+    SELECT event_id, doc_id, any_value(title) AS title, any_value(url) AS url,
+           any_value(source) AS source, any_value(published_at) AS published_at
+    FROM reports
+    GROUP BY event_id, doc_id
+),
+sources AS (
+    SELECT
+        event_id,
+        list(title ORDER BY published_at, doc_id) AS titles,
+        list(url ORDER BY published_at, doc_id) AS urls,
+        list(source ORDER BY published_at, doc_id) AS source_names
+    FROM documents
+    GROUP BY event_id
+),
+evidence AS (
+    SELECT event_id, first(evidence ORDER BY published_at, doc_id, sentence_start) AS evidence
+    FROM reports
+    GROUP BY event_id
+)
+SELECT
+    w.event_id,
+    w.type,
+    w.stage,
+    w.event_date,
+    w.date_precision,
+    w.first_reported_at,
+    CAST(w.source_count AS BIGINT) AS source_count,
+    coalesce(p.parties, '') AS parties,
+    v.evidence,
+    coalesce(s.titles, []) AS titles,
+    coalesce(s.urls, []) AS urls,
+    coalesce(s.source_names, []) AS source_names
+FROM week_events w
+LEFT JOIN parties p USING (event_id)
+LEFT JOIN sources s USING (event_id)
+LEFT JOIN evidence v USING (event_id)
+ORDER BY w.source_count DESC, w.first_reported_at, w.event_id;
