@@ -39,6 +39,9 @@ _PROPOSALS: dict[str, tuple[str, str | None]] = {
 }
 
 
+MAX_PROPOSAL_PARTIES = 3
+
+
 @dataclass(frozen=True)
 class TimelineResult:
     reports: int
@@ -130,6 +133,8 @@ def propose_relationships(conn: duckdb.DuckDBPyConnection) -> int:
     proposals: dict[str, tuple[Any, ...]] = {}
     for event_id, kind, event_date, _stage, parties_json, evidence in events:
         parties = [p for p in json.loads(parties_json) if p["entity_id"] in watchlist]
+        if len(parties) > MAX_PROPOSAL_PARTIES:
+            continue  # a sentence listing a whole alliance proposes no pair in particular
         rel_type, object_role = _PROPOSALS[kind]
         objects = [p for p in parties if object_role and p["role"] == object_role]
         subjects = [p for p in parties if p not in objects] if objects else parties
