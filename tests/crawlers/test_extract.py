@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from carintel.sample_site import SampleArticle, article_path, render_site
-from crawlers.extract import decode_html, parse_article
+from crawlers.extract import PageFurniture, decode_html, parse_article, tidy_body
 
 BASE = "http://127.0.0.1:8000"
 BODY = (
@@ -118,3 +118,120 @@ def test_canonical_link_drops_tracking_parameters() -> None:
     article = parse_article(html, "https://news.example/a/1?utm_source=feed")
     assert article is not None
     assert article.canonical_url == "https://news.example/a/1?id=2"
+
+
+LEAD = (
+    "Xiaomi said on Tuesday that deliveries of its SU7 sedan rose again in October, "
+    "as the phone maker widened its car business with a second plant in Beijing."
+)
+
+
+def _news_page(extra_body: str = "", head: str = "") -> str:
+    return (
+        "<html><head><title>Xiaomi SU7 deliveries rise | Car News</title>"
+        f'<meta property="og:title" content="Xiaomi SU7 deliveries rise">{head}</head><body>'
+        '<nav><a href="/">Home</a></nav><article><h1>Xiaomi SU7 deliveries rise</h1>'
+        f"<p>By Lena Park</p><p>November 12, 2025 09:30</p><p>{LEAD}</p>{extra_body}"
+        "</article></body></html>"
+    )
+
+
+def test_title_byline_and_date_above_the_text_are_dropped() -> None:
+    more = "<p>The company expects to deliver more than 300,000 cars this year, it said.</p>"
+    article = parse_article(_news_page(more * 2), "https://news.example/a/1")
+    assert article is not None
+    assert article.title == "Xiaomi SU7 deliveries rise"
+    assert article.text.startswith("Xiaomi said on Tuesday")
+    assert "Lena Park" not in article.text and "09:30" not in article.text
+
+
+def test_sharing_newsletter_and_related_links_are_dropped_and_look_alikes_kept() -> None:
+    body = (
+        "<p>Share prices of the company fell slightly after the numbers were published.</p>"
+        "<p>More than 20,000 cars were delivered in the month, the company said.</p>"
+        "<p>Share this article</p><p>Sign up for our daily newsletter</p>"
+        "<p>Follow us on Twitter and Facebook for more car news.</p>"
+        f"<p>{LEAD}</p><h2>Related stories</h2>"
+        '<ul><li><a href="/a/2">BYD opens a plant in Hungary this year</a></li>'
+        '<li><a href="/a/3">Huawei and Seres widen their HIMA alliance</a></li></ul>'
+        '<p>Read more: <a href="/a/4">Nio cuts prices again in China</a></p>'
+    )
+    article = parse_article(_news_page(body), "https://news.example/a/1")
+    assert article is not None
+    text = article.text
+    assert "Share prices of the company fell" in text and "More than 20,000 cars" in text
+    for furniture in ("Share this", "newsletter", "Follow us", "Related", "BYD", "HIMA", "Nio"):
+        assert furniture not in text
+
+
+def test_tidy_body_drops_teaser_links_only_where_they_look_like_teasers() -> None:
+    page = PageFurniture(
+        titles=frozenset({"seres deliveries rise"}),
+        links=frozenset({"byd opens a plant in hungary", "huawei widens hima", "the full report"}),
+    )
+    text = "\n".join(
+        [
+            "Seres deliveries rise",
+            "Seres said deliveries rose.",
+            "The full report",  # a link as a plain line inside the text: kept
+            "- BYD opens a plant in Hungary",  # a listed link: dropped
+            "HUAWEI WIDENS HIMA",  # a link in capitals: dropped
+            "You may also like",
+            "Huawei widens HIMA",  # under a "related" heading: dropped
+            "Analysts expect more.",
+        ]
+    )
+    assert tidy_body(text, page) == (
+        "Seres said deliveries rose.\nThe full report\nAnalysts expect more."
+    )
+
+
+def test_chinese_related_heading_and_editor_line_are_dropped() -> None:
+    page = PageFurniture(titles=frozenset(), links=frozenset({"小米汽车交付量再创新高"}))
+    text = "小米汽车10月交付量继续增长。\n相关阅读：\n小米汽车交付量再创新高\n（责任编辑：张三）"
+    assert tidy_body(text, page) == "小米汽车10月交付量继续增长。"
+
+
+def test_a_body_that_tidying_would_empty_is_kept_as_extracted() -> None:
+    items = "".join(f'<li><a href="/a/{i}">{LEAD} ({i})</a></li>' for i in range(3))
+    html = _news_page(f"<ul>{items}</ul>").replace(f"<p>{LEAD}</p>", "")
+    article = parse_article(html, "https://news.example/a/1")
+    assert article is not None  # every line is a listed link: better all of them than nothing
+    assert article.text.count(LEAD) == 3
+
+
+def test_undeclared_legacy_encodings_are_guessed() -> None:
+    western = "<p>Die Fahrzeugübergabe läuft, sagt Müller – schön.</p>"
+    decoded = decode_html(western.encode("cp1252"))
+    assert decoded.text == western and decoded.encoding == "cp1252"
+    chinese = "<p>小米汽车十月交付量继续增长，华为与赛力斯扩大合作。</p>"
+    decoded = decode_html(chinese.encode("gbk"))
+    assert decoded.text == chinese and decoded.encoding == "gb18030"
+
+
+def test_utf8_page_with_a_broken_byte_stays_utf8() -> None:
+    page = "<p>Seres (赛力斯) und die Fahrzeugübergabe</p>".encode() * 3 + b"<p>\xff</p>"
+    decoded = decode_html(page, "utf-8")
+    assert decoded.encoding == "utf-8" and "赛力斯" in decoded.text and "\ufffd" in decoded.text
+
+
+def test_a_page_laid_out_with_a_table_gives_its_paragraphs_not_table_rows() -> None:
+    paragraphs = "".join(f"<p>{LEAD} ({i})</p>" for i in range(4))
+    html = (
+        "<html><head><title>Xiaomi SU7 deliveries rise</title></head><body><table>"
+        "<tr><td>China Auto Wire</td><td>广告 Advertisement</td></tr>"
+        f"<tr><td>Menu</td><td><h1>Xiaomi SU7 deliveries rise</h1>{paragraphs}</td></tr>"
+        "</table></body></html>"
+    )
+    article = parse_article(html, "https://news.example/a/1")
+    assert article is not None
+    assert "|" not in article.text and f"{LEAD} (3)" in article.text
+    assert "Advertisement" not in article.text
+
+
+def test_a_feed_is_not_an_article() -> None:
+    items = "".join(
+        f"<entry><title>Story {i}</title><summary>{LEAD}</summary></entry>" for i in range(5)
+    )
+    feed = f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">{items}</feed>'
+    assert parse_article(feed.encode(), "https://news.example/feed.xml") is None
