@@ -105,13 +105,18 @@ def test_annotate_three_documents_follows_the_contract(tmp_path: Path) -> None:
             "id", "relevant", "relevance", "language", "entities",
             "sentiment", "entity_sentiment", "events",
         }  # fmt: skip
-        assert record["entity_sentiment"] == []  # the default config has no sentiment model
+        assert record["sentiment"]["label"] in {"positive", "neutral", "negative"}
+        assert 0 <= record["relevance"] <= 1 and isinstance(record["relevant"], bool)
+        for tone in record["entity_sentiment"]:
+            assert tone["label"] in {"positive", "neutral", "negative"}
+            assert {"entity", "label", "score"} <= set(tone)
         for event in record["events"]:
             assert set(event) == {
                 "type", "date", "date_precision", "parties", "evidence", "confidence",
             }  # fmt: skip
     first = {e["id"]: e for e in out[0]["entities"]}
     assert {"huawei", "seres"} <= set(first)
+    assert {t["entity"] for t in out[0]["entity_sentiment"]} >= {"Huawei", "Seres Group"}
     mention = first["huawei"]["mentions"][-1]
     text = docs[0]["text"] if mention["field"] == "text" else docs[0]["title"]
     assert text[mention["start"] : mention["end"]] == mention["text"]
