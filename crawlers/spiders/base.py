@@ -100,6 +100,9 @@ class SourceSpider(scrapy.Spider):
         if self.seen is not None:
             self.seen.close()
 
+    def source_named(self, name: str) -> dict[str, Any]:
+        return next(s for s in self.sources if s["name"] == name)
+
     def already_fetched(self, url: str, source: str) -> bool:
         """True (and counted as seen_before) when an earlier run fetched this URL."""
         if self.seen is not None and url in self.seen:

@@ -190,15 +190,10 @@ class BlueskySpider(SourceSpider):
     custom_settings = {  # noqa: RUF012 (Scrapy reads it from the class; never mutated)
         # An authenticated, documented API (XRPC), not web pages: robots.txt does not apply.
         "ROBOTSTXT_OBEY": False,
-        # Posts are at most 300 characters; the article minimum (200) would drop most of them.
-        "CARINTEL_MIN_TEXT_CHARS": 1,
         # A stateless, token-authenticated API: no cookie should ride from one answer to the
         # next request (nor from the login endpoint to the API).
         "COOKIES_ENABLED": False,
     }
-
-    def _source(self, name: str) -> dict[str, Any]:
-        return next(s for s in self.sources if s["name"] == name)
 
     @staticmethod
     def _api_base(source: dict[str, Any]) -> str:
@@ -245,7 +240,7 @@ class BlueskySpider(SourceSpider):
             state = self.cursors.get(name)
             boundary = list(state.get("uris_at_since") or [])
             yield self.search_request(
-                self._source(name), f"Bearer {token}", 1, state.get("since"), boundary, None
+                self.source_named(name), f"Bearer {token}", 1, state.get("since"), boundary, None
             )
 
     def search_request(
@@ -303,7 +298,7 @@ class BlueskySpider(SourceSpider):
             return
         auth = response.request.headers.get(b"Authorization") if response.request else None
         yield self.search_request(
-            self._source(name), (auth or b"").decode("latin-1"), page + 1, since, seen,
+            self.source_named(name), (auth or b"").decode("latin-1"), page + 1, since, seen,
             next_cursor,
         )  # fmt: skip
 

@@ -227,9 +227,6 @@ class HackerNewsSpider(SourceSpider):
         # A search API built for programs (Algolia's documented HN API); robots.txt rules are
         # for crawlers of the site. The spider fetches nothing else.
         "ROBOTSTXT_OBEY": False,
-        # Posts and comments are short by nature; the article minimum is for pages. Only an
-        # empty text is dropped.
-        "CARINTEL_MIN_TEXT_CHARS": 1,
     }
 
     async def start(self) -> AsyncIterator[scrapy.Request]:

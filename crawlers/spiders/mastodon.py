@@ -222,12 +222,7 @@ class MastodonSpider(SourceSpider):
         # A documented public API, not web pages: robots.txt is for crawlers of pages; API
         # clients keep to the API's own limits (X-RateLimit-* headers, 429 with Retry-After).
         "ROBOTSTXT_OBEY": False,
-        # Posts are short; the article minimum (200 characters) would drop most of them.
-        "CARINTEL_MIN_TEXT_CHARS": 1,
     }
-
-    def _source(self, name: str) -> dict[str, Any]:
-        return next(s for s in self.sources if s["name"] == name)
 
     @staticmethod
     def web_base(source: dict[str, Any]) -> str:
@@ -262,7 +257,7 @@ class MastodonSpider(SourceSpider):
 
     def parse_timeline(self, response: Response) -> Iterable[ArticleItem | scrapy.Request]:
         name, direction, page = (response.meta[k] for k in ("source", "direction", "page"))
-        source = self._source(name)
+        source = self.source_named(name)
         try:
             statuses, ids, dropped = parse_timeline(response.body, self.web_base(source))
         except MastodonError as exc:

@@ -255,15 +255,10 @@ class RedditSpider(SourceSpider):
         # An authenticated, documented API used under its own terms (Reddit's Data API rules,
         # rate limits in x-ratelimit-* headers): robots.txt is for crawlers of web pages.
         "ROBOTSTXT_OBEY": False,
-        # Posts and comments are short; the article minimum (200 characters) would drop them.
-        "CARINTEL_MIN_TEXT_CHARS": 1,
         # A stateless, token-authenticated API: no cookie should ride from one answer to the
         # next request (nor from the login endpoint to the API).
         "COOKIES_ENABLED": False,
     }
-
-    def _source(self, name: str) -> dict[str, Any]:
-        return next(s for s in self.sources if s["name"] == name)
 
     def _user_agent(self) -> str:
         return os.environ.get(ENV_AGENT) or str(self.crawler.settings.get("USER_AGENT"))
@@ -317,7 +312,7 @@ class RedditSpider(SourceSpider):
             return
         auth = f"bearer {token}"
         for name in names:
-            source = self._source(name)
+            source = self.source_named(name)
             known = self.cursors.get(name)
             yield self.listing_request(source, auth, 1, None, known)
 
@@ -360,7 +355,7 @@ class RedditSpider(SourceSpider):
 
     def parse_listing(self, response: Response) -> Iterable[ArticleItem | scrapy.Request]:
         name, page = response.meta["source"], response.meta["page"]
-        source = self._source(name)
+        source = self.source_named(name)
         try:
             posts, after, dropped = parse_listing(response.body)
         except RedditError as exc:
