@@ -132,6 +132,23 @@ class SourceSpider(scrapy.Spider):
         """What an error response's body says (API spiders parse their API's error format)."""
         return ""
 
+    # The credentials a login (token or session) request uses, named in its error messages.
+    credential_hint: ClassVar[str] = ""
+
+    def on_login_error(self, failure: Failure) -> None:
+        """A token or session request failed: every source waiting for it is counted under the
+        failure's reason (http_401, ...), with the API's message and, on a 401, what to check."""
+        request = getattr(failure, "request", None)
+        response = getattr(failure.value, "response", None)
+        names = request.meta.get("sources", []) if request is not None else []
+        hint = self.api_error_detail(response.body) if response is not None else ""
+        hint = hint or str(failure.value)
+        if response is not None and response.status == 401 and self.credential_hint:
+            hint += f" (check {self.credential_hint})"
+        url = request.url if request is not None else "?"
+        for name in names:
+            self.skip(skip_reason(failure), name, url, f"login failed: {hint}"[:300])
+
     def on_error(self, failure: Failure) -> None:
         """Counted under its reason (http_404, timeout, ...), logged with the server's message."""
         request = getattr(failure, "request", None)

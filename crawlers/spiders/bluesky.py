@@ -32,13 +32,12 @@ from urllib.parse import quote, urlencode
 
 import scrapy
 from scrapy.http import Response
-from twisted.python.failure import Failure
 
 from crawlers.archive import NO_ARCHIVE_META_KEY
 from crawlers.items import ArticleItem
 from crawlers.spiders.base import SourceSpider
 from crawlers.spiders.mastodon import make_title
-from crawlers.stats import SKIPPED, skip_reason
+from crawlers.stats import SKIPPED
 
 API = "https://bsky.social/xrpc"
 WEB = "https://bsky.app"
@@ -186,6 +185,7 @@ class BlueskySpider(SourceSpider):
     -a sources='[{"name": "bsky-su7", "query": "Xiaomi SU7"}]'`"""
 
     name = "bluesky"
+    credential_hint = f"{ENV_HANDLE} and {ENV_PASSWORD}"
     source_kind = "bluesky"
     custom_settings = {  # noqa: RUF012 (Scrapy reads it from the class; never mutated)
         # An authenticated, documented API (XRPC), not web pages: robots.txt does not apply.
@@ -223,7 +223,7 @@ class BlueskySpider(SourceSpider):
                 body=json.dumps({"identifier": handle, "password": password}),
                 headers={"Content-Type": "application/json", "Accept": "application/json"},
                 callback=self.parse_session,
-                errback=self.on_session_error,
+                errback=self.on_login_error,
                 meta={"sources": names, NO_ARCHIVE_META_KEY: True},
                 dont_filter=True,
             )
@@ -322,18 +322,6 @@ class BlueskySpider(SourceSpider):
             published_at=post.published_at, author=post.author, language=post.language,
             external_id=post.uri, parent_url=post.parent_url, engagement=post.engagement,
         )  # fmt: skip
-
-    def on_session_error(self, failure: Failure) -> None:
-        """createSession failed: every source waiting for it is counted (http_401, ...)."""
-        request = getattr(failure, "request", None)
-        response = getattr(failure.value, "response", None)
-        names = request.meta.get("sources", []) if request is not None else []
-        hint = error_message(response.body) if response is not None else str(failure.value)
-        if response is not None and response.status == 401:
-            hint += f" (check {ENV_HANDLE} and {ENV_PASSWORD})"
-        url = request.url if request is not None else "?"
-        for name in names:
-            self.skip(skip_reason(failure), name, url, f"no session: {hint}"[:300])
 
     def api_error_detail(self, body: bytes) -> str:
         return error_message(body)

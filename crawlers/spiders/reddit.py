@@ -36,13 +36,12 @@ from urllib.parse import quote, urlencode
 
 import scrapy
 from scrapy.http import Response
-from twisted.python.failure import Failure
 
 from crawlers.archive import NO_ARCHIVE_META_KEY
 from crawlers.items import ArticleItem
 from crawlers.social import html_to_text
 from crawlers.spiders.base import SourceSpider
-from crawlers.stats import SKIPPED, skip_reason
+from crawlers.stats import SKIPPED
 
 WEB = "https://www.reddit.com"
 API = "https://oauth.reddit.com"
@@ -250,6 +249,7 @@ class RedditSpider(SourceSpider):
     -a sources='[{"name": "r-ev", "subreddit": "electricvehicles", "query": "Xiaomi"}]'`"""
 
     name = "reddit"
+    credential_hint = f"{ENV_ID} and {ENV_SECRET}"
     source_kind = "reddit"
     custom_settings = {  # noqa: RUF012 (Scrapy reads it from the class; never mutated)
         # An authenticated, documented API used under its own terms (Reddit's Data API rules,
@@ -292,7 +292,7 @@ class RedditSpider(SourceSpider):
                 formdata={"grant_type": "client_credentials"},
                 headers={"Authorization": f"Basic {basic}", "User-Agent": self._user_agent()},
                 callback=self.parse_token,
-                errback=self.on_token_error,
+                errback=self.on_login_error,
                 meta={"sources": names, NO_ARCHIVE_META_KEY: True},
                 dont_filter=True,
             )
@@ -430,18 +430,6 @@ class RedditSpider(SourceSpider):
             published_at=thing.published_at, author=thing.author, external_id=thing.fullname,
             parent_url=thing.parent_url, engagement=thing.engagement,
         )  # fmt: skip
-
-    def on_token_error(self, failure: Failure) -> None:
-        """The token request failed: every source waiting for it is counted (http_401, ...)."""
-        request = getattr(failure, "request", None)
-        response = getattr(failure.value, "response", None)
-        names = request.meta.get("sources", []) if request is not None else []
-        hint = error_message(response.body) if response is not None else str(failure.value)
-        if response is not None and response.status == 401:
-            hint += f" (check {ENV_ID} and {ENV_SECRET})"
-        url = request.url if request is not None else "?"
-        for name in names:
-            self.skip(skip_reason(failure), name, url, f"no token: {hint}"[:300])
 
     def api_error_detail(self, body: bytes) -> str:
         return error_message(body)
