@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import sqlite3
 import threading
@@ -62,11 +63,16 @@ class SeenStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS seen (url TEXT PRIMARY KEY, source TEXT, run_id TEXT)"
-        )
-        self._db.commit()
+        # Switching a new database to WAL needs an exclusive lock, and SQLite answers "database
+        # is locked" at once (no busy wait: it would deadlock) when two processes try together,
+        # as crawl workers started at the same moment do. One opener at a time, then.
+        with (path.parent / (path.name + ".init-lock")).open("a") as init_lock:
+            fcntl.flock(init_lock, fcntl.LOCK_EX)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS seen (url TEXT PRIMARY KEY, source TEXT, run_id TEXT)"
+            )
+            self._db.commit()
         self._pending: list[tuple[str, str, str]] = []
 
     def __contains__(self, url: object) -> bool:
