@@ -118,9 +118,12 @@ def test_quantize_switch_swaps_linear_layers_and_still_tags() -> None:
     loaded = models.tiny_random_model("ner", NER_LABELS, quantize=True)
     from torch.ao.nn.quantized.dynamic import Linear as DynamicLinear
 
-    layers = list(loaded.model.modules())
-    assert any(isinstance(m, DynamicLinear) for m in layers)
-    assert not any(type(m) is torch.nn.Linear for m in layers)
+    layers = dict(loaded.model.named_modules())
+    kept = {n for n, m in layers.items() if type(m) is torch.nn.Linear}
+    assert kept == {"bert.encoder.layer.0.attention.output.dense"}  # models.INT8_KEEP_FP32
+    quantized = [m for m in layers.values() if isinstance(m, DynamicLinear)]
+    assert len(quantized) == 2 * 6 - 1 + 1  # 2 layers x 6 linears, one kept, plus the head
+    assert {m.weight().qscheme() for m in quantized} == {torch.per_channel_affine}
     assert loaded.quantized
     text = "Xiaomi and Huawei opened stores in Beijing."
     assert all(text[s.start : s.end] == s.text for s in ner.tag(loaded, [text])[0])
