@@ -241,7 +241,7 @@ def train_sentiment(
 ) -> Path:
     """Fine-tune the bundled target-sentiment model and write its artifact to `out_dir`."""
     settings = settings or TrainSettings(
-        seed=seed, epochs=1, batch_size=32, max_length=128, threads=1
+        seed=seed, epochs=3, batch_size=32, max_length=128, threads=2
     )
     _deterministic(settings)
     started = time.monotonic()
