@@ -6,6 +6,11 @@ entity and for the document, in one NER call and one sentiment call per batch of
 length-sorted. The naive baseline does the same work with `transformers.pipeline`, one document
 (and one sentiment target) per call, no batching.
 
+The last column estimates the encoder's forward FLOPs per second over each whole run (linear
+layers and attention products, padding included for the batched run). On a CPU the batched run
+is compute-bound: when that rate nears what the cores can do, batching has little left to win,
+and only doing less work (fewer or shorter sequences, int8) makes the pipeline faster.
+
     python benchmarks/enrich_throughput.py [--repeat 2] [--batch 64] [--int8]
 """
 
@@ -70,24 +75,45 @@ def model_inputs(e: Enricher, docs: list[InputDocument]) -> tuple[list[str], lis
     return ner_texts, pairs
 
 
+def sequence_flops(model: Any, length: int) -> float:
+    """Forward FLOPs of one BERT sequence of `length` word pieces: the linear layers (2 per
+    multiply-add) and the attention products (QK^T and AV); heads and embeddings left out."""
+    c = model.config
+    linear = 4 * c.hidden_size**2 + 2 * c.hidden_size * c.intermediate_size
+    return float(c.num_hidden_layers * (2 * linear * length + 4 * length**2 * c.hidden_size))
+
+
 def token_counts(e: Enricher, ner_texts: list[str], pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """Word pieces each run feeds the models, and an estimate of the FLOPs that costs: the
+    batched run pays for padding, the naive run (one sequence at a time) does not."""
     assert e.ner is not None and e.sentiment is not None
     ner_len = [min(len(e.ner.tokenizer(t)["input_ids"]), e.ner.max_length) for t in ner_texts]
     sent_len = [
         min(len(e.sentiment.tokenizer(a, b)["input_ids"]), e.sentiment.max_length) for a, b in pairs
     ]
 
-    def padded(lengths: list[int], proxies: list[int]) -> int:
-        return sum(
-            max(lengths[i] for i in batch) * len(batch)
-            for batch in length_sorted_batches(proxies, e.batch_size)
-        )
+    def padded(model: Any, lengths: list[int], proxies: list[int]) -> tuple[int, float]:
+        tokens, flops = 0, 0.0
+        for batch in length_sorted_batches(proxies, e.batch_size):
+            width = max(lengths[i] for i in batch)
+            tokens += width * len(batch)
+            flops += sequence_flops(model, width) * len(batch)
+        return tokens, flops
 
+    ner_pad, ner_flops = padded(e.ner.model, ner_len, [len(t) for t in ner_texts])
+    sent_pad, sent_flops = padded(e.sentiment.model, sent_len, [len(a) + len(b) for a, b in pairs])
     real = sum(ner_len) + sum(sent_len)
-    pad = padded(ner_len, [len(t) for t in ner_texts]) + padded(
-        sent_len, [len(a) + len(b) for a, b in pairs]
+    pad = ner_pad + sent_pad
+    naive_flops = sum(sequence_flops(e.ner.model, n) for n in ner_len) + sum(
+        sequence_flops(e.sentiment.model, n) for n in sent_len
     )
-    return {"tokens": real, "padded_tokens": pad, "padding_share": 1 - real / pad}
+    return {
+        "tokens": real,
+        "padded_tokens": pad,
+        "padding_share": 1 - real / pad,
+        "batched_flops": ner_flops + sent_flops,
+        "naive_flops": naive_flops,
+    }
 
 
 def run_pipeline(e: Enricher, docs: list[InputDocument], batch_docs: int) -> float:
@@ -136,20 +162,27 @@ def main() -> None:
     ner_texts, pairs = model_inputs(e, docs)
     counts = token_counts(e, ner_texts, pairs)
     run_pipeline(e, docs[:8], args.batch_docs)  # warm-up
-    rows = [("pipeline (batched)", run_pipeline(e, docs, args.batch_docs))]
+    batched, naive_flops = counts["batched_flops"], counts["naive_flops"]
+    rows = [("pipeline (batched)", run_pipeline(e, docs, args.batch_docs), batched)]
     if args.int8:
         rows.append(
-            ("pipeline, int8", run_pipeline(enricher(True, args.batch), docs, args.batch_docs))
+            (
+                "pipeline, int8",
+                run_pipeline(enricher(True, args.batch), docs, args.batch_docs),
+                batched,
+            )
         )
-    rows.append(("naive transformers.pipeline", run_naive(e, docs)))
+    rows.append(("naive transformers.pipeline", run_naive(e, docs), naive_flops))
 
     print(f"{len(docs)} documents; {len(ner_texts)} NER texts and {len(pairs)} sentiment "
           f"targets; {counts['tokens']} tokens; padding in the batched run: "
           f"{counts['padding_share']:.1%} of {counts['padded_tokens']} tokens")  # fmt: skip
-    print(f"{'':30} {'seconds':>8} {'docs/s':>8} {'tokens/s':>9}")
-    for name, seconds in rows:
+    print(f"{'':30} {'seconds':>8} {'docs/s':>8} {'tokens/s':>9} {'model GFLOP/s':>14}")
+    for name, seconds, flops in rows:
         print(f"{name:30} {seconds:>8.1f} {len(docs) / seconds:>8.2f} "
-              f"{counts['tokens'] / seconds:>9.0f}")  # fmt: skip
+              f"{counts['tokens'] / seconds:>9.0f} {flops / seconds / 1e9:>14.1f}")  # fmt: skip
+    print("(model GFLOP/s: estimated forward FLOPs of the encoder over the whole run's time; "
+          "compare with what this CPU can do to see how much batching has left to win)")  # fmt: skip
     naive = rows[-1][1]
     print(f"speed-up of the pipeline over the naive baseline: {naive / rows[0][1]:.2f}x")
     if args.int8:
