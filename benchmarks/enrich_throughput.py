@@ -31,14 +31,13 @@ from enrich.linker import AliasLinker  # noqa: E402
 from enrich.models import ModelSpec, length_sorted_batches, load_ner, load_sentiment  # noqa: E402
 from enrich.pipeline import (  # noqa: E402
     Enricher,
-    _doc_targets,
     _entity_targets,
     _mentions,
     enrich_documents,
 )
 from enrich.records import InputDocument  # noqa: E402
 from enrich.resolve import EntityResolver  # noqa: E402
-from enrich.sentiment import encode_pair  # noqa: E402
+from enrich.sentiment import document_targets, encode_pair  # noqa: E402
 
 
 def corpus(repeat: int) -> list[InputDocument]:
@@ -71,7 +70,7 @@ def model_inputs(e: Enricher, docs: list[InputDocument]) -> tuple[list[str], lis
     for d, mentions in zip(docs, _mentions(e, docs), strict=True):
         for targets in _entity_targets(d.text, mentions).values():
             pairs += [encode_pair(t) for t in targets]
-        pairs += [encode_pair(t) for t in _doc_targets(d.title, d.text)[0]]
+        pairs += [encode_pair(t) for t in document_targets(d.title, d.text)[0]]
     return ner_texts, pairs
 
 
@@ -140,7 +139,7 @@ def run_naive(e: Enricher, docs: list[InputDocument]) -> float:
             for t in targets:
                 a, b = encode_pair(t)
                 sentiment({"text": a, "text_pair": b}, truncation=True)
-        for t in _doc_targets(d.title, d.text)[0]:
+        for t in document_targets(d.title, d.text)[0]:
             a, b = encode_pair(t)
             sentiment({"text": a, "text_pair": b}, truncation=True)
     return time.perf_counter() - started

@@ -28,6 +28,7 @@ sys.path.insert(0, str(REPO))
 from carintel.sample_site import load_articles  # noqa: E402
 from enrich import ner, sentiment  # noqa: E402
 from enrich.models import LoadedModel, ModelSpec, load_ner, load_sentiment  # noqa: E402
+from enrich.sentences import sentences as split_sentences  # noqa: E402
 
 
 def sample_texts(limit: int) -> tuple[list[str], list[str]]:
@@ -36,7 +37,7 @@ def sample_texts(limit: int) -> tuple[list[str], list[str]]:
     for article in load_articles():
         text = "\n\n".join(t for _, t in article.body)
         documents.append(f"{article.title}\n\n{text}")
-        sentences += [article.title, *sentiment.split_sentences(text)]
+        sentences += [article.title, *split_sentences(text)]
     return sentences[:limit], documents
 
 

@@ -36,6 +36,7 @@ import numpy.typing as npt
 from enrich.dates import Precision, ResolvedDate, resolve_date
 from enrich.embeddings import Encoder, embed_sentences
 from enrich.models import ARTIFACTS, ModelError
+from enrich.sentences import sentence_spans
 
 EVENT_TYPES: tuple[str, ...] = (
     "partnership",
@@ -182,46 +183,6 @@ def load_event_model(encoder: Encoder, directory: Path | None = None) -> EventMo
             f"{encoder.dim}: retrain it with `python -m enrich.training.events train`"
         )
     return EventModel(encoder, head)
-
-
-# ------------------------------------------------------------------ sentences
-
-_ABBREV = {
-    "inc", "co", "corp", "ltd", "llc", "plc", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs",
-    "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "e.g", "i.e", "u.s", "u.k", "approx", "est", "dept", "gen", "gov",
-}  # fmt: skip
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)]*\s+|[。！？]+|\n\s*\n|\n(?=\s*(?:#|[-*] ))|(?m:^#[^\n]*\n)")
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) character spans of the sentences of `text`, whitespace trimmed."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _BOUNDARY.finditer(text):
-        cut = m.end()
-        if m.group().lstrip()[:1] == ".":
-            word = re.search(r"([\w.]+)$", text[start : m.start()])
-            following = text[m.end() : m.end() + 1]
-            if word and (
-                word.group(1).lower().rstrip(".") in _ABBREV
-                or re.fullmatch(r"[A-Z]", word.group(1))
-            ):
-                continue  # "Co. Ltd", "U.S. market", "J. Smith"
-            if following and following.islower():
-                continue
-        spans.append((start, cut))
-        start = cut
-    spans.append((start, len(text)))
-    out: list[tuple[int, int]] = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
 
 
 # ------------------------------------------------------------------ stage
@@ -380,7 +341,7 @@ def extract_events_many(
         min_confidence = float(model.head.config.get("min_confidence", DEFAULT_MIN_CONFIDENCE))
     pending: list[tuple[int, int, int, list[tuple[str, int, int]]]] = []
     for index, doc in enumerate(docs):
-        for start, end in split_sentences(doc.text):
+        for start, end in sentence_spans(doc.text):
             inside = [
                 (m.entity_id, m.start - start, m.end - start)
                 for m in doc.mentions

@@ -32,14 +32,18 @@ from enrich.ner import tag as ner_tag
 from enrich.records import DocumentEnrichment, EntityTone, InputDocument, Mention
 from enrich.relevance import THRESHOLD, relevance
 from enrich.resolve import EntityResolver, name_key
-from enrich.sentiment import LABELS, Sentiment, Target, classify
+from enrich.sentences import sentence_spans
+from enrich.sentiment import (
+    Sentiment,
+    Target,
+    classify,
+    document_targets,
+    weighted_mean,
+)
 
-PIPELINE_VERSION = "pipeline-1"
+PIPELINE_VERSION = "pipeline-2"  # 2: one sentence splitter (decimals and "Co." no longer cut)
 MAX_TARGETS_PER_ENTITY = 8
-DOC_SENTENCES = 12
-TITLE_WEIGHT = 2.0
 MIN_NER_SCORE = 0.6
-_SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+|$)")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -76,20 +80,6 @@ class Enricher:
             parts.append(f"{model.name}@{model.version}" if model else "none")
         parts.append(self.events.version if self.events else "none")
         return "|".join(parts)
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence, trimmed of surrounding space."""
-    spans = []
-    for match in _SENTENCE.finditer(text):
-        start, end = match.span()
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            spans.append((start, end))
-    return spans
 
 
 def _overlaps(a: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
@@ -156,25 +146,6 @@ def _entity_targets(text: str, mentions: Sequence[Mention]) -> dict[str, list[Ta
     return targets
 
 
-def _doc_targets(title: str, text: str) -> tuple[list[Target], list[float]]:
-    targets = [Target(text[s:e], 0, e - s) for s, e in sentence_spans(text)[:DOC_SENTENCES]]
-    weights = [1.0] * len(targets)
-    if title.strip():
-        targets.insert(0, Target(title.strip(), 0, len(title.strip())))
-        weights.insert(0, TITLE_WEIGHT)
-    return targets, weights
-
-
-def _mean(found: Sequence[Sentiment], weights: Sequence[float]) -> Sentiment:
-    total = sum(weights)
-    mean = {
-        label: sum(w * s.probabilities[label] for w, s in zip(weights, found, strict=True)) / total
-        for label in LABELS
-    }
-    best = max(LABELS, key=lambda label: mean[label])
-    return Sentiment(best, mean[best], mean)
-
-
 def polarity(sentiment: Sentiment) -> float:
     p = sentiment.probabilities
     return round(p.get("positive", 0.0) - p.get("negative", 0.0), 4)
@@ -184,7 +155,7 @@ def enrich_documents(enricher: Enricher, docs: Sequence[InputDocument]) -> list[
     """Enrich a batch of documents (order kept)."""
     all_mentions = _mentions(enricher, docs)
     entity_targets = [_entity_targets(d.text, m) for d, m in zip(docs, all_mentions, strict=True)]
-    doc_targets = [_doc_targets(d.title, d.text) for d in docs]
+    doc_targets = [document_targets(d.title, d.text) for d in docs]
 
     found: list[Sentiment] = []
     if enricher.sentiment is not None:
@@ -200,7 +171,9 @@ def enrich_documents(enricher: Enricher, docs: Sequence[InputDocument]) -> list[
             for entity_id, ts in per_entity.items():
                 chunk = found[cursor : cursor + len(ts)]
                 cursor += len(ts)
-                tones.append(EntityTone(entity_id, _mean(chunk, [1.0] * len(chunk)), len(ts)))
+                tones.append(
+                    EntityTone(entity_id, weighted_mean(chunk, [1.0] * len(chunk)), len(ts))
+                )
         linked_types = [
             enricher.entity_types.get(e, "") for e in {m.entity_id for m in mentions if m.entity_id}
         ]
@@ -221,7 +194,7 @@ def enrich_documents(enricher: Enricher, docs: Sequence[InputDocument]) -> list[
             chunk = found[cursor : cursor + len(targets)]
             cursor += len(targets)
             if chunk:
-                results[i] = replace(results[i], sentiment=_mean(chunk, weights))
+                results[i] = replace(results[i], sentiment=weighted_mean(chunk, weights))
     if enricher.events is not None:
         found_events = extract_events_many(
             enricher.events,

@@ -8,18 +8,19 @@ sentiment is the same model with each whole sentence as its own target (see
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
 
 from enrich.models import LoadedModel, length_sorted_batches
+from enrich.sentences import sentences
 
 LABELS = ("negative", "neutral", "positive")
 OPEN, CLOSE = "<<", ">>"
 _CONTEXT_CHARS = 600  # sentence context kept on each side of a target
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+(?=[\"'“‘(\[]?[A-Z0-9\u3400-\u9fff])")
+DOC_SENTENCES = 12  # document sentiment reads the title and this many first sentences
+TITLE_WEIGHT = 2.0  # a headline states the gist: it counts twice
 
 
 @dataclass(frozen=True)
@@ -83,28 +84,19 @@ def classify(
     return [s for s in out if s is not None]
 
 
-def split_sentences(text: str) -> list[str]:
-    """A light sentence splitter for news prose (end punctuation, then a capital or digit)."""
-    parts: list[str] = []
-    for paragraph in text.splitlines():
-        parts += [p.strip() for p in _SENTENCE_END.split(paragraph) if p.strip()]
-    return parts
-
-
-def document_sentiment(
-    model: LoadedModel, text: str, title: str = "", max_sentences: int = 12
-) -> Sentiment | None:
-    """Document sentiment: the mean class probabilities of the title (counted twice, since a
-    headline states the gist) and the first `max_sentences` sentences, each classified with the
-    whole sentence as its target. None for an empty document."""
-    sentences = split_sentences(text)[:max_sentences]
-    weights = [1.0] * len(sentences)
+def document_targets(title: str, text: str) -> tuple[list[Target], list[float]]:
+    """The targets of document sentiment and their weights: the title (TITLE_WEIGHT) and the
+    first DOC_SENTENCES sentences of the text (1 each), each whole sentence its own target."""
+    targets = [whole(sentence) for sentence in sentences(text)[:DOC_SENTENCES]]
+    weights = [1.0] * len(targets)
     if title.strip():
-        sentences.insert(0, title.strip())
-        weights.insert(0, 2.0)
-    if not sentences:
-        return None
-    found = classify(model, [whole(s) for s in sentences])
+        targets.insert(0, whole(title.strip()))
+        weights.insert(0, TITLE_WEIGHT)
+    return targets, weights
+
+
+def weighted_mean(found: Sequence[Sentiment], weights: Sequence[float]) -> Sentiment:
+    """The label with the highest weighted mean probability, and that mean."""
     total = sum(weights)
     mean = {
         label: sum(w * s.probabilities[label] for w, s in zip(weights, found, strict=True)) / total
@@ -112,3 +104,13 @@ def document_sentiment(
     }
     best = max(LABELS, key=lambda label: mean[label])
     return Sentiment(best, mean[best], mean)
+
+
+def document_sentiment(model: LoadedModel, text: str, title: str = "") -> Sentiment | None:
+    """Document sentiment: the weighted mean class probabilities of `document_targets`.
+    None for an empty document. (The enrichment pipeline batches the same targets with the
+    entity targets of many documents.)"""
+    targets, weights = document_targets(title, text)
+    if not targets:
+        return None
+    return weighted_mean(classify(model, targets), weights)

@@ -15,6 +15,7 @@ from enrich import events as ev
 from enrich.dates import ResolvedDate
 from enrich.embeddings import embed_documents, embed_sentences, tiny_random_encoder
 from enrich.linker import Mention
+from enrich.sentences import sentence_spans
 
 REPO = Path(__file__).resolve().parents[2]
 LABELS = (*ev.EVENT_TYPES, ev.NO_EVENT)
@@ -56,7 +57,7 @@ def test_sentences_split_at_boundaries_but_not_at_abbreviations() -> None:
         "Foxtron Vehicle Technologies Co. Ltd. builds cars in the U.S. market. "
         "It grew 5.5 percent.\n\n## Next\nJD.com sells cars."
     )
-    spans = ev.split_sentences(text)
+    spans = sentence_spans(text)
     assert [text[s:e] for s, e in spans] == [
         "Foxtron Vehicle Technologies Co. Ltd. builds cars in the U.S. market.",
         "It grew 5.5 percent.",

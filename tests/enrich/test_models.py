@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from enrich import models, ner, sentiment
+from enrich.sentences import sentences
 from enrich.training.lora import adapt, save_artifact
 
 NER_LABELS = ("O", "B-ORG", "I-ORG", "B-PER", "I-PER")
@@ -156,7 +157,7 @@ def test_document_sentiment_averages_title_and_sentences() -> None:
     assert result is not None
     assert sum(result.probabilities.values()) == pytest.approx(1.0, abs=1e-5)
     assert sentiment.document_sentiment(loaded, "  ") is None
-    assert sentiment.split_sentences("Sales rose. Margins fell! ok") == [
+    assert sentences("Sales rose. Margins fell! ok") == [
         "Sales rose.",
         "Margins fell! ok",
     ]

@@ -7,10 +7,11 @@ import pytest
 from enrich.linker import AliasLinker
 from enrich.models import tiny_random_model
 from enrich.ner import EntitySpan
-from enrich.pipeline import Enricher, enrich_documents, sentence_spans
+from enrich.pipeline import Enricher, enrich_documents
 from enrich.records import InputDocument
 from enrich.relevance import THRESHOLD, relevance
 from enrich.resolve import EntityResolver, name_key
+from enrich.sentences import sentence_spans
 
 ALIASES = [
     {"entity_id": "huawei", "alias": "Huawei", "case_sensitive": False},
