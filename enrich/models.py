@@ -11,6 +11,7 @@ Nothing is fetched from a model hub unless a hub id is configured.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import logging
@@ -128,26 +129,30 @@ def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[
     return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
 
 
+def _word_shape(word: str) -> int:
+    letters = [c for c in word if c.isalpha()]
+    if not letters:
+        return CASE_OTHER
+    if all(c.isupper() for c in letters):
+        return CASE_UPPER if len(letters) > 1 else CASE_TITLE
+    if letters[0].isupper():
+        return CASE_TITLE
+    if all(c.islower() for c in letters):
+        return CASE_LOWER
+    return CASE_OTHER
+
+
 def case_type_ids(text: str, offsets: Sequence[tuple[int, int]]) -> list[int]:
     """Word-shape class of each token (by its character offsets): title-case, upper, lower or
     other, taken from the whole alphanumeric word the token starts in."""
-    shape = [CASE_OTHER] * (len(text) + 1)
-    for match in _WORD.finditer(text):
-        word = match.group()
-        letters = [c for c in word if c.isalpha()]
-        if not letters:
-            kind = CASE_OTHER
-        elif all(c.isupper() for c in letters):
-            kind = CASE_UPPER if len(letters) > 1 else CASE_TITLE
-        elif letters[0].isupper():
-            kind = CASE_TITLE
-        elif all(c.islower() for c in letters):
-            kind = CASE_LOWER
-        else:
-            kind = CASE_OTHER
-        for i in range(match.start(), match.end()):
-            shape[i] = kind
-    return [shape[s] if e > s else CASE_OTHER for s, e in offsets]
+    words = [(m.start(), m.end(), _word_shape(m.group())) for m in _WORD.finditer(text)]
+    starts = [w[0] for w in words]
+    shapes = []
+    for s, e in offsets:
+        i = bisect.bisect_right(starts, s) - 1
+        inside = e > s and i >= 0 and s < words[i][1]
+        shapes.append(words[i][2] if inside else CASE_OTHER)
+    return shapes
 
 
 # ------------------------------------------------------------------ building

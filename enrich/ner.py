@@ -55,14 +55,16 @@ def tag(model: LoadedModel, texts: Sequence[str], batch_size: int = 32) -> list[
     size = max(8, model.max_length - 2)
     stride = max(1, size * 3 // 4)
     cls_id, sep_id = tokenizer.cls_token_id, tokenizer.sep_token_id
-    encodings = [
-        tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
-        for text in texts
+    encoded = tokenizer(
+        list(texts), add_special_tokens=False, return_offsets_mapping=True, verbose=False
+    )
+    all_offsets: list[list[tuple[int, int]]] = [
+        [(int(s), int(e)) for s, e in offsets] for offsets in encoded["offset_mapping"]
     ]
     windows: list[_Window] = []
-    for t, (text, enc) in enumerate(zip(texts, encodings, strict=True)):
-        ids = list(enc["input_ids"])
-        offsets = [tuple(o) for o in enc["offset_mapping"]]
+    for t, text in enumerate(texts):
+        ids = list(encoded["input_ids"][t])
+        offsets = all_offsets[t]
         types = case_type_ids(text, offsets) if model.case_features else [0] * len(ids)
         if not ids:
             continue
@@ -92,34 +94,31 @@ def tag(model: LoadedModel, texts: Sequence[str], batch_size: int = 32) -> list[
             logits = model.model(**inputs).logits
             probs = torch.softmax(logits.float(), dim=-1)
             score, label = probs.max(dim=-1)
+            scores, labels = score.tolist(), label.tolist()
             for row, i in enumerate(batch):
                 w = windows[i]
                 n = len(w.ids)
+                seen = best[w.text_index]
                 for k in range(n):
                     edge = min(k, n - 1 - k)
                     token = w.first + k
-                    previous = best[w.text_index].get(token)
+                    previous = seen.get(token)
                     if previous is None or edge > previous[0]:
-                        best[w.text_index][token] = (
-                            edge,
-                            int(label[row, k + 1]),
-                            float(score[row, k + 1]),
-                        )
+                        seen[token] = (edge, labels[row][k + 1], scores[row][k + 1])
 
-    results: list[list[EntitySpan]] = []
-    for t, (text, enc) in enumerate(zip(texts, encodings, strict=True)):
-        results.append(_decode(text, enc, best[t], model.labels))
-    return results
+    return [
+        _decode(text, all_offsets[t], encoded.word_ids(t), best[t], model.labels)
+        for t, text in enumerate(texts)
+    ]
 
 
 def _decode(
     text: str,
-    enc: object,
+    offsets: Sequence[tuple[int, int]],
+    word_ids: Sequence[int | None],
     predictions: dict[int, tuple[int, int, float]],
     labels: Sequence[str],
 ) -> list[EntitySpan]:
-    offsets = [tuple(o) for o in enc["offset_mapping"]]  # type: ignore[index]
-    word_ids: list[int | None] = enc.word_ids()  # type: ignore[attr-defined]
     # words: (start char, end char, prefix, type, score) from the first piece's prediction
     words: list[tuple[int, int, str, str, float]] = []
     last_word: int | None = None

@@ -76,9 +76,9 @@ def classify(
                 return_tensors="pt",
             )
             logits = model.model(**enc).logits
-            probs = torch.softmax(logits.float(), dim=-1)
+            probs = torch.softmax(logits.float(), dim=-1).tolist()
             for row, i in enumerate(batch):
-                p = {label: float(probs[row, label_index[label]]) for label in LABELS}
+                p = {label: probs[row][label_index[label]] for label in LABELS}
                 best = max(LABELS, key=lambda label: p[label])
                 out[i] = Sentiment(best, p[best], p)
     return [s for s in out if s is not None]
