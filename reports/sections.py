@@ -46,6 +46,7 @@ from reports.weekly import (
     _signed,
     _table,
     _text,
+    say_nothing_mentioned,
 )
 
 __all__ = [
@@ -379,16 +380,7 @@ def trend_chart(report: WeeklyReport) -> Figure:
     FigureCanvasAgg(fig)
     if not groups:
         ax = fig.add_subplot()
-        ax.text(
-            0.5,
-            0.5,
-            "No entity was mentioned this week.",
-            ha="center",
-            va="center",
-            transform=ax.transAxes,
-            color="#59636e",
-        )
-        ax.set_axis_off()
+        say_nothing_mentioned(ax)
         return fig
     fig.suptitle(
         f"Weekly documents of the top entities, last {TREND_WEEKS} weeks",

@@ -369,6 +369,20 @@ def _chart_label(name: object, width: int = 40) -> str:
     return text.replace("$", r"\$")  # a "$" would otherwise start matplotlib's mathtext
 
 
+def say_nothing_mentioned(ax: Any) -> None:
+    """An empty chart's message, in place of axes."""
+    ax.text(
+        0.5,
+        0.5,
+        "No entity was mentioned this week.",
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+        color="#59636e",
+    )
+    ax.set_axis_off()
+
+
 def mentions_chart(report: WeeklyReport, top: int = TOP_ENTITIES) -> Figure:
     """Horizontal bars: the `top` entities by documents this week, most mentioned at the top."""
     data = report.top_entities.head(top)
@@ -377,16 +391,7 @@ def mentions_chart(report: WeeklyReport, top: int = TOP_ENTITIES) -> Figure:
     ax = fig.add_subplot()
     ax.set_title(f"Entities by documents, {report.week}", loc="left", fontsize=12)
     if data.empty:
-        ax.text(
-            0.5,
-            0.5,
-            "No entity was mentioned this week.",
-            ha="center",
-            va="center",
-            transform=ax.transAxes,
-            color="#59636e",
-        )
-        ax.set_axis_off()
+        say_nothing_mentioned(ax)
         return fig
     labels = [_chart_label(name) for name in data["entity"]]
     values = [int(value) for value in data["documents"]]
