@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -70,6 +71,7 @@ class ApiCall:
     query: dict[str, str]
     headers: dict[str, str]  # names lower-cased
     body: bytes
+    received: float  # time.monotonic() when it came in
 
 
 Reply = tuple[int, dict[str, str], bytes]  # status, headers, body
@@ -89,6 +91,7 @@ class LocalApi:
                 pass
 
             def _answer(self) -> None:
+                received = time.monotonic()
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 call = ApiCall(
@@ -97,6 +100,7 @@ class LocalApi:
                     query=dict(parse_qsl(parts.query, keep_blank_values=True)),
                     headers={k.lower(): v for k, v in self.headers.items()},
                     body=self.rfile.read(length) if length else b"",
+                    received=received,
                 )
                 api.calls.append(call)
                 status, headers, body = api.route(call)

@@ -7,9 +7,9 @@ import asyncio
 import json
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -32,7 +32,7 @@ from crawlers.spiders.gdelt import (
     parse_gdelt_time,
 )
 from crawlers.state import CursorStore
-from tests.conftest import run_cli
+from tests.conftest import ApiCall, LocalApi, Reply, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gdelt"
 API_PATH = "/api/v2/doc/doc"
@@ -114,59 +114,26 @@ def _api_answer(params: dict[str, str], calls: int) -> tuple[str, str]:
     return "artlist-empty.json", "application/json"
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _GdeltServer
-
-    def do_GET(self) -> None:
-        parts = urlsplit(self.path)
-        if parts.path == API_PATH:
-            params = {k: v[0] for k, v in parse_qs(parts.query).items()}
-            with self.server.lock:
-                self.server.api_log.append(params)
-                query = params.get("query", "")
-                self.server.calls[query] = self.server.calls.get(query, 0) + 1
-                calls = self.server.calls[query]
-            name, content_type = _api_answer(params, calls)
-            body = (FIXTURES / name).read_bytes().replace(b"__SITE__", self.server.host.encode())
-            body = _shift_seendates(body)
-            self._send(200, content_type, body)
-        elif parts.path in PAGES:
-            self.server.page_log.append(parts.path)
-            self._send(200, "text/html; charset=utf-8", _page_html(*PAGES[parts.path]))
-        else:
-            self.server.page_log.append(parts.path)
-            self._send(404, "text/plain", b"not found")
-
-    def _send(self, status: int, content_type: str, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _GdeltServer(ThreadingHTTPServer):
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.host = f"127.0.0.1:{self.server_address[1]}"
-        self.lock = threading.Lock()
-        self.api_log: list[dict[str, str]] = []
-        self.page_log: list[str] = []
-        self.calls: dict[str, int] = {}
-
-
 @pytest.fixture(scope="module")
-def server() -> Iterator[_GdeltServer]:
-    httpd = _GdeltServer()
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.daemon = True
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
+def server() -> Iterator[LocalApi]:
+    calls: Counter[str] = Counter()  # API calls per query
+    lock = threading.Lock()
+
+    def route(call: ApiCall) -> Reply:
+        if call.path in PAGES:
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, _page_html(*PAGES[call.path])
+        if call.path != API_PATH:
+            return 404, {"Content-Type": "text/plain"}, b"not found"
+        query = call.query.get("query", "")
+        with lock:
+            calls[query] += 1
+            name, content_type = _api_answer(call.query, calls[query])
+        # the listed articles are pages of this server
+        body = (FIXTURES / name).read_bytes().replace(b"__SITE__", call.headers["host"].encode())
+        return 200, {"Content-Type": content_type}, _shift_seendates(body)
+
+    with LocalApi(route) as api:
+        yield api
 
 
 def _read_run(run_dir: Path) -> dict[str, Any]:
@@ -178,9 +145,9 @@ def _read_run(run_dir: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def runs(server: _GdeltServer, tmp_path_factory: pytest.TempPathFactory) -> dict[Any, Any]:
+def runs(server: LocalApi, tmp_path_factory: pytest.TempPathFactory) -> dict[Any, Any]:
     home = tmp_path_factory.mktemp("home")
-    api_base = f"http://{server.host}{API_PATH}"
+    api_base = f"{server.url}{API_PATH}"
     sources: dict[str, list[dict[str, Any]]] = {
         "gdelt": [
             {"name": "gdelt-xiaomi", "query": "Xiaomi SU7", "max_records": 3},
@@ -201,13 +168,14 @@ def runs(server: _GdeltServer, tmp_path_factory: pytest.TempPathFactory) -> dict
     out: dict[Any, Any] = {"home": home}
     for n in (1, 2):
         before = set((home / "landing").glob("*")) if (home / "landing").exists() else set()
-        api_seen, pages_seen = len(server.api_log), len(server.page_log)
+        seen = len(server.calls)
         started = datetime.now(UTC)
         run_cli("crawl", "--sources", str(sources_file), "--no-polite", home=home)
         [run_dir] = set((home / "landing").glob("*")) - before
+        calls = server.calls[seen:]
         out[n] = _read_run(run_dir) | {
-            "api": server.api_log[api_seen:],
-            "pages": server.page_log[pages_seen:],
+            "api": [c.query for c in calls if c.path == API_PATH],
+            "pages": [c.path for c in calls if c.path != API_PATH],
             "started": started,
         }
     return out
@@ -271,11 +239,11 @@ def test_second_run_asks_only_for_articles_seen_since_the_cursor(runs: dict[Any,
 
 
 def test_each_listed_article_lands_once_under_its_canonical_url(
-    runs: dict[Any, Any], server: _GdeltServer
+    runs: dict[Any, Any], server: LocalApi
 ) -> None:
     urls = sorted(i["canonical_url"] for i in runs[1]["items"])
     assert urls == sorted(
-        f"http://{server.host}{path}"
+        f"{server.url}{path}"
         for path in (
             "/news/xiaomi-su7-second-shift.html",
             "/news/xiaomi-yu7-preorders.html",

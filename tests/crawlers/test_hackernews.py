@@ -4,10 +4,8 @@ run twice through the real CLI."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -27,7 +25,7 @@ from crawlers.spiders.hackernews import (
     stories_url,
     story_record,
 )
-from tests.conftest import run_cli
+from tests.conftest import ApiCall, LocalApi, Reply, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hackernews"
 API_BASE_PATH = "/api/v1"
@@ -75,55 +73,23 @@ def _api_answer(params: dict[str, str]) -> tuple[bytes, str]:
     return b'{"hits": [], "nbHits": 0, "nbPages": 0, "page": 0}', "application/json"
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _AlgoliaServer
-
-    def do_GET(self) -> None:
-        parts = urlsplit(self.path)
-        with self.server.lock:
-            self.server.log.append(
-                (parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()})
-            )
-        if parts.path == f"{API_BASE_PATH}/search_by_date":
-            body, content_type = _api_answer(self.server.log[-1][1])
-            self._send(200, content_type, body)
-        else:
-            self._send(404, "application/json", b'{"message": "Not Found", "status": 404}')
-
-    def _send(self, status: int, content_type: str, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _AlgoliaServer(ThreadingHTTPServer):
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.base_url = f"http://127.0.0.1:{self.server_address[1]}"
-        self.lock = threading.Lock()
-        self.log: list[tuple[str, dict[str, str]]] = []
+def route(call: ApiCall) -> Reply:
+    if call.path != f"{API_BASE_PATH}/search_by_date":
+        return 404, {"Content-Type": "application/json"}, b'{"message": "Not Found", "status": 404}'
+    body, content_type = _api_answer(call.query)
+    return 200, {"Content-Type": content_type}, body
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[_AlgoliaServer]:
-    httpd = _AlgoliaServer()
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.daemon = True
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
+def server() -> Iterator[LocalApi]:
+    with LocalApi(route) as api:
+        yield api
 
 
 @pytest.fixture(scope="module")
-def runs(server: _AlgoliaServer, tmp_path_factory: pytest.TempPathFactory) -> dict[Any, Any]:
+def runs(server: LocalApi, tmp_path_factory: pytest.TempPathFactory) -> dict[Any, Any]:
     home = tmp_path_factory.mktemp("home")
-    api_base = server.base_url + API_BASE_PATH
+    api_base = server.url + API_BASE_PATH
     sources = {
         "hackernews": [
             {"name": "hn-xiaomi", "query": "Xiaomi SU7", "api_base": api_base},
@@ -136,7 +102,7 @@ def runs(server: _AlgoliaServer, tmp_path_factory: pytest.TempPathFactory) -> di
     out: dict[Any, Any] = {"home": home}
     for n in (1, 2):
         before = set((home / "landing").glob("*")) if (home / "landing").exists() else set()
-        seen = len(server.log)
+        seen = len(server.calls)
         started = int(datetime.now(UTC).timestamp())
         run_cli("crawl", "--sources", str(sources_file), "--no-polite", home=home)
         [run_dir] = set((home / "landing").glob("*")) - before
@@ -146,7 +112,7 @@ def runs(server: _AlgoliaServer, tmp_path_factory: pytest.TempPathFactory) -> di
                 for line in (run_dir / "items-hackernews.jsonl").read_text().splitlines()
             ],
             "stats": json.loads((run_dir / "stats-hackernews.json").read_text()),
-            "requests": server.log[seen:],
+            "requests": [(c.path, c.query) for c in server.calls[seen:]],
             "started": started,
         }
     return out
