@@ -43,9 +43,15 @@ from enrich.sentiment import (
     weighted_mean,
 )
 
-PIPELINE_VERSION = "pipeline-2"  # 2: one sentence splitter (decimals and "Co." no longer cut)
+# 2: one sentence splitter (decimals and "Co." no longer cut); 3: model designations are not
+# kept as unlinked organisations
+PIPELINE_VERSION = "pipeline-3"
 MAX_TARGETS_PER_ENTITY = 8
 MIN_NER_SCORE = 0.6
+# An unlinked name with a digit in it ("ES8", "Mate 80", "Qwen3-Max") is taken for a model
+# designation, not a company: NER often tags these ORG, and they flooded emerging_entities.
+# (The price: a company such as "3M" is not surfaced until it is put on the watchlist.)
+_MODEL_DESIGNATION = re.compile(r"\d")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -102,7 +108,9 @@ def _link_spans(
         if found is not None:
             out.append(Mention(found.entity_id, field_name, span.start, span.end, span.text,
                                "ner", span.label, span.score))  # fmt: skip
-        elif span.label == "ORG" and name_key(span.text):
+        elif (
+            span.label == "ORG" and name_key(span.text) and not _MODEL_DESIGNATION.search(span.text)
+        ):
             out.append(Mention(None, field_name, span.start, span.end, span.text, "ner",
                                span.label, span.score))  # fmt: skip
     return out

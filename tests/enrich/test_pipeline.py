@@ -110,6 +110,16 @@ def test_ner_spans_link_by_normalised_name_and_the_rest_stay_unlinked() -> None:
     ]
 
 
+def test_model_designations_are_not_kept_as_organisations() -> None:
+    from enrich.pipeline import _link_spans
+
+    text = "Seres 7 and the Aito M9 beat the ES8 and Qwen3-Max; Counterpoint counted."
+    names = ["Seres 7", "Aito M9", "ES8", "Qwen3-Max", "Counterpoint"]
+    spans = [EntitySpan(text.index(n), text.index(n) + len(n), "ORG", n, 0.9) for n in names]
+    linked = _link_spans("text", spans, [], EntityResolver(ALIASES))
+    assert [(m.entity_id, m.text) for m in linked] == [(None, "Counterpoint")]
+
+
 @pytest.mark.parametrize(
     ("name", "key"),
     [("Huawei Technologies Co., Ltd.", "huawei technologies"), ("Seres Group's", "seres"),
