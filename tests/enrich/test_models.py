@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 from pathlib import Path
 
 import pytest
@@ -151,6 +152,12 @@ def test_target_is_marked_in_the_sentence_pair() -> None:
         sentiment.encode_pair(sentiment.Target("short", 2, 40))
 
 
+def test_whole_sentence_target_is_not_named_twice() -> None:
+    first, second = sentiment.encode_pair(sentiment.whole("BYD beat Tesla."))
+    assert first == ""
+    assert second == "<< BYD beat Tesla. >>"
+
+
 def test_document_sentiment_averages_title_and_sentences() -> None:
     loaded = models.tiny_random_model("sentiment", sentiment.LABELS)
     result = sentiment.document_sentiment(loaded, "Sales rose. Margins fell!", title="Xiaomi")
@@ -188,3 +195,11 @@ def test_saved_artifact_merges_to_the_same_outputs(tmp_path: Path) -> None:
 def test_missing_bundled_artifacts_raise_a_helpful_error(tmp_path: Path) -> None:
     with pytest.raises(models.ModelError, match=r"python -m enrich\.training train ner"):
         models.load_from_directory("ner", tmp_path)
+
+
+def test_sentiment_artifacts_of_an_older_input_format_are_refused(tmp_path: Path) -> None:
+    (tmp_path / models.ARTIFACT_WEIGHTS).write_bytes(b"")
+    config = {"labels": list(sentiment.LABELS), "type_vocab_size": 2}  # no input_format: 1
+    (tmp_path / models.ARTIFACT_CONFIG).write_text(json.dumps(config), encoding="utf-8")
+    with pytest.raises(models.ModelError, match=r"input format 1.*train sentiment"):
+        models.load_from_directory("sentiment", tmp_path)
