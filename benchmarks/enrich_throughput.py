@@ -44,8 +44,7 @@ def corpus(repeat: int) -> list[InputDocument]:
     docs = []
     for n in range(repeat):
         for a in load_articles():
-            text = "\n\n".join(t for _, t in a.body)
-            docs.append(InputDocument(id=f"{a.id}-{n}", title=a.title, text=text))
+            docs.append(InputDocument(id=f"{a.id}-{n}", title=a.title, text=a.plain_text))
     return docs
 
 

@@ -35,7 +35,7 @@ def sample_texts(limit: int) -> tuple[list[str], list[str]]:
     """Sentences (at most `limit`) and whole documents of the bundled sample corpus."""
     documents, sentences = [], []
     for article in load_articles():
-        text = "\n\n".join(t for _, t in article.body)
+        text = article.plain_text
         documents.append(f"{article.title}\n\n{text}")
         sentences += [article.title, *split_sentences(text)]
     return sentences[:limit], documents

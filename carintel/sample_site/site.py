@@ -85,6 +85,11 @@ class SampleArticle:
         return tuple(text for kind, text in self.body if kind == "h2")
 
     @property
+    def plain_text(self) -> str:
+        """Every block (paragraphs and subheadings), in order, separated by blank lines."""
+        return "\n\n".join(text for _, text in self.body)
+
+    @property
     def site_name(self) -> str:
         return SITE_NAMES[self.template]
 

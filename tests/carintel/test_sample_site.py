@@ -244,6 +244,7 @@ def test_load_articles_reads_front_matter_and_body(by_id: dict[int, SampleArticl
     )
     assert first.paragraphs[1] == "The car is built in Ohio. Deliveries start later."
     assert first.subheadings == ("What comes next",)
+    assert first.plain_text.split("\n\n") == [text for _, text in first.body]
     assert by_id[6].quirk == "syndicated_copy" and by_id[6].syndicates == 1
 
 
