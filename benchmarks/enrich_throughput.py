@@ -67,8 +67,8 @@ def model_inputs(e: Enricher, docs: list[InputDocument]) -> tuple[list[str], lis
     ner_texts = [value for d in docs for value in (d.title, d.text)]
     pairs: list[tuple[str, str]] = []
     for d, mentions in zip(docs, _mentions(e, docs), strict=True):
-        for targets in _entity_targets(d.text, mentions).values():
-            pairs += [encode_pair(t) for t in targets]
+        for targets in _entity_targets(d.title, d.text, mentions).values():
+            pairs += [encode_pair(t) for t, _ in targets]
         pairs += [encode_pair(t) for t in document_targets(d.title, d.text)[0]]
     return ner_texts, pairs
 
@@ -134,8 +134,8 @@ def run_naive(e: Enricher, docs: list[InputDocument]) -> float:
         mentions = _mentions(Enricher(e.linker, e.resolver, e.entity_types), [d])[0]
         ner(d.title)
         ner(d.text)
-        for targets in _entity_targets(d.text, mentions).values():
-            for t in targets:
+        for targets in _entity_targets(d.title, d.text, mentions).values():
+            for t, _ in targets:
                 a, b = encode_pair(t)
                 sentiment({"text": a, "text_pair": b}, truncation=True)
         for t in document_targets(d.title, d.text)[0]:

@@ -3,8 +3,9 @@
     sentences → watchlist aliases (enrich.linker) and NER spans (enrich.ner)
     → NER spans linked to watchlist entities (enrich.resolve), the rest kept as unlinked
       organisations (emerging entities)
-    → sentiment toward each linked entity from the sentences that mention it (at most
-      MAX_TARGETS_PER_ENTITY per document; the mean of their class probabilities)
+    → sentiment toward each linked entity from the title (weight 2) and the sentences that
+      mention it (at most MAX_TARGETS_PER_ENTITY per document; the weighted mean of their class
+      probabilities)
     → document sentiment: title (weight 2) and the first 12 sentences, each classified as a
       whole (the rule of enrich.sentiment.document_sentiment)
     → relevance (enrich.relevance)
@@ -36,6 +37,7 @@ from enrich.relevance import THRESHOLD, relevance
 from enrich.resolve import EntityResolver, name_key
 from enrich.sentences import sentence_spans
 from enrich.sentiment import (
+    TITLE_WEIGHT,
     Sentiment,
     Target,
     classify,
@@ -44,8 +46,8 @@ from enrich.sentiment import (
 )
 
 # 2: one sentence splitter (decimals and "Co." no longer cut); 3: model designations are not
-# kept as unlinked organisations
-PIPELINE_VERSION = "pipeline-3"
+# kept as unlinked organisations; 4: entity sentiment reads the title too
+PIPELINE_VERSION = "pipeline-4"
 MAX_TARGETS_PER_ENTITY = 8
 MIN_NER_SCORE = 0.6
 # An unlinked name with a digit in it ("ES8", "Mate 80", "Qwen3-Max") is taken for a model
@@ -138,20 +140,27 @@ def _mentions(enricher: Enricher, docs: Sequence[InputDocument]) -> list[list[Me
     return result
 
 
-def _entity_targets(text: str, mentions: Sequence[Mention]) -> dict[str, list[Target]]:
-    """Per linked entity: one target per sentence that mentions it (its first mention there)."""
-    sentences = sentence_spans(text)
-    targets: dict[str, list[Target]] = {}
-    used: set[tuple[str, int]] = set()
+def _entity_targets(
+    title: str, text: str, mentions: Sequence[Mention]
+) -> dict[str, list[tuple[Target, float]]]:
+    """Per linked entity, its weighted sentiment targets: the title if it names the entity
+    (weight TITLE_WEIGHT, as in document sentiment: a headline states the gist), then one target
+    per sentence of the text that mentions it (its first mention there, weight 1); at most
+    MAX_TARGETS_PER_ENTITY, the title first (`mentions` come title first)."""
+    fields = {"title": (title, [(0, len(title))]), "text": (text, sentence_spans(text))}
+    targets: dict[str, list[tuple[Target, float]]] = {}
+    used: set[tuple[str, str, int]] = set()
     for m in mentions:
-        if m.entity_id is None or m.field != "text":
+        if m.entity_id is None:
             continue
-        for n, (s, e) in enumerate(sentences):
-            if s <= m.start and m.end <= e and (m.entity_id, n) not in used:
-                used.add((m.entity_id, n))
+        value, spans = fields[m.field]
+        for n, (s, e) in enumerate(spans):
+            if s <= m.start and m.end <= e and (m.entity_id, m.field, n) not in used:
+                used.add((m.entity_id, m.field, n))
                 bucket = targets.setdefault(m.entity_id, [])
                 if len(bucket) < MAX_TARGETS_PER_ENTITY:
-                    bucket.append(Target(text[s:e], m.start - s, m.end - s))
+                    weight = TITLE_WEIGHT if m.field == "title" else 1.0
+                    bucket.append((Target(value[s:e], m.start - s, m.end - s), weight))
                 break
     return targets
 
@@ -164,12 +173,14 @@ def polarity(sentiment: Sentiment) -> float:
 def enrich_documents(enricher: Enricher, docs: Sequence[InputDocument]) -> list[DocumentEnrichment]:
     """Enrich a batch of documents (order kept)."""
     all_mentions = _mentions(enricher, docs)
-    entity_targets = [_entity_targets(d.text, m) for d, m in zip(docs, all_mentions, strict=True)]
+    entity_targets = [
+        _entity_targets(d.title, d.text, m) for d, m in zip(docs, all_mentions, strict=True)
+    ]
     doc_targets = [document_targets(d.title, d.text) for d in docs]
 
     found: list[Sentiment] = []
     if enricher.sentiment is not None:
-        flat = [t for per in entity_targets for ts in per.values() for t in ts]
+        flat = [t for per in entity_targets for ts in per.values() for t, _ in ts]
         flat += [t for targets, _ in doc_targets for t in targets]
         found = classify(enricher.sentiment, flat, batch_size=enricher.batch_size)
     cursor = 0
@@ -181,9 +192,8 @@ def enrich_documents(enricher: Enricher, docs: Sequence[InputDocument]) -> list[
             for entity_id, ts in per_entity.items():
                 chunk = found[cursor : cursor + len(ts)]
                 cursor += len(ts)
-                tones.append(
-                    EntityTone(entity_id, weighted_mean(chunk, [1.0] * len(chunk)), len(ts))
-                )
+                weights = [w for _, w in ts]
+                tones.append(EntityTone(entity_id, weighted_mean(chunk, weights), len(ts)))
         linked_types = [
             enricher.entity_types.get(e, "") for e in {m.entity_id for m in mentions if m.entity_id}
         ]

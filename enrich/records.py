@@ -34,7 +34,7 @@ class Mention:
 class EntityTone:
     entity_id: str
     sentiment: Sentiment
-    sentences: int  # sentences of the document that mention the entity (classified: at most 8)
+    sentences: int  # sentences classified for it: the title and text sentences naming it, <= 8
 
 
 @dataclass(frozen=True)

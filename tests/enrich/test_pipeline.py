@@ -7,11 +7,12 @@ import pytest
 from enrich.linker import AliasLinker
 from enrich.models import tiny_random_model
 from enrich.ner import EntitySpan
-from enrich.pipeline import Enricher, enrich_documents
+from enrich.pipeline import Enricher, _entity_targets, enrich_documents
 from enrich.records import InputDocument
 from enrich.relevance import THRESHOLD, relevance
 from enrich.resolve import EntityResolver, name_key
 from enrich.sentences import sentence_spans
+from enrich.sentiment import TITLE_WEIGHT, Target, classify
 
 ALIASES = [
     {"entity_id": "huawei", "alias": "Huawei", "case_sensitive": False},
@@ -65,7 +66,7 @@ def test_sentiment_covers_each_linked_entity_and_the_document() -> None:
     results = enrich_documents(enricher, [DOC, InputDocument(id="d2", text="No names here.")])
     first, second = results
     assert {t.entity_id for t in first.entity_sentiment} == {"huawei", "seres", "xpeng"} & {
-        m.entity_id for m in first.linked if m.field == "text"
+        m.entity_id for m in first.linked
     }
     assert (
         first.sentiment is not None and abs(sum(first.sentiment.probabilities.values()) - 1) < 1e-4
@@ -151,4 +152,25 @@ def test_sentence_spans_trim_and_cover_chinese_punctuation() -> None:
         "第二句。",
         "Third?",
         "Fourth",
+    ]
+
+
+def test_entity_sentiment_reads_the_title_first_and_weighs_it_twice() -> None:
+    doc = InputDocument(id="t", title="Li Auto cuts prices", text="Huawei said little. Huawei won.")
+    enricher = _enricher(ner=False, sentiment=True)
+    [result] = enrich_documents(enricher, [doc])
+    tones = {t.entity_id: t for t in result.entity_sentiment}
+    assert tones["li_auto"].sentences == 1  # named in the title only
+    assert tones["huawei"].sentences == 2
+    assert enricher.sentiment is not None
+    [headline] = classify(enricher.sentiment, [Target(doc.title, 0, 7)])
+    assert tones["li_auto"].sentiment.probabilities == pytest.approx(headline.probabilities)
+
+    both = InputDocument(id="b", title="Huawei gains", text="Huawei fell. Huawei rose.")
+    mentions = [m for m in enrich_documents(enricher, [both])[0].mentions if m.entity_id]
+    targets = _entity_targets(both.title, both.text, mentions)["huawei"]
+    assert [(t.sentence, w) for t, w in targets] == [
+        ("Huawei gains", TITLE_WEIGHT),
+        ("Huawei fell.", 1.0),
+        ("Huawei rose.", 1.0),
     ]
