@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+import torch
 
 from enrich.linker import AliasLinker
 from enrich.models import tiny_random_model
@@ -12,7 +15,7 @@ from enrich.records import InputDocument
 from enrich.relevance import THRESHOLD, relevance
 from enrich.resolve import EntityResolver, name_key
 from enrich.sentences import sentence_spans
-from enrich.sentiment import TITLE_WEIGHT, Target, classify
+from enrich.sentiment import TITLE_WEIGHT, Target, classify, weighted_mean
 
 ALIASES = [
     {"entity_id": "huawei", "alias": "Huawei", "case_sensitive": False},
@@ -167,10 +170,22 @@ def test_entity_sentiment_reads_the_title_first_and_weighs_it_twice() -> None:
     assert tones["li_auto"].sentiment.probabilities == pytest.approx(headline.probabilities)
 
     both = InputDocument(id="b", title="Huawei gains", text="Huawei fell. Huawei rose.")
-    mentions = [m for m in enrich_documents(enricher, [both])[0].mentions if m.entity_id]
+    sensitive = tiny_random_model("sentiment", ["negative", "neutral", "positive"])
+    with torch.no_grad():  # larger weights: different sentences get clearly different answers
+        for param in sensitive.model.parameters():
+            if param.dim() == 2:
+                param.mul_(25)
+    enricher = replace(enricher, sentiment=sensitive)
+    [enriched] = enrich_documents(enricher, [both])
+    mentions = [m for m in enriched.mentions if m.entity_id]
     targets = _entity_targets(both.title, both.text, mentions)["huawei"]
     assert [(t.sentence, w) for t, w in targets] == [
         ("Huawei gains", TITLE_WEIGHT),
         ("Huawei fell.", 1.0),
         ("Huawei rose.", 1.0),
     ]
+    found = classify(sensitive, [t for t, _ in targets])
+    expected = weighted_mean(found, [w for _, w in targets])
+    assert weighted_mean(found, [1.0] * 3).probabilities != pytest.approx(expected.probabilities)
+    [tone] = enriched.entity_sentiment
+    assert tone.sentiment.probabilities == pytest.approx(expected.probabilities)
