@@ -497,7 +497,8 @@ def emerging(min_documents: int = 1, limit: int = 50, home: HomeArg = None) -> p
     """Organisations in the news that the watchlist does not know (the `emerging_entities` view).
 
     Columns: name_key, name, documents, mentions, first_seen, last_seen, documents_last_7_days,
-    documents_previous_7_days; most named in the last 7 days first.
+    documents_previous_7_days; most named in the last 7 days first. Names listed under
+    `not_organisations` in the watchlist are left out.
 
     >>> api.emerging(min_documents=2, limit=20)
     """

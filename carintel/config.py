@@ -26,6 +26,7 @@ from pydantic import (
 
 from carintel.errors import ConfigError
 from carintel.paths import default_config_dir
+from enrich.resolve import name_key
 
 EntityType = Literal["company", "venture", "brand", "product", "person"]
 RelationshipType = Literal[
@@ -161,6 +162,9 @@ class Watchlist(BaseModel):
     version: int = 1
     entities: list[Entity]
     relationships: list[Relationship] = Field(default_factory=list)
+    # Names the NER model tags as organisations that are none: generic words, product lines,
+    # places. Kept in `unlinked_mentions`, left out of the view `emerging_entities`.
+    not_organisations: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Watchlist:
@@ -194,6 +198,15 @@ class Watchlist(BaseModel):
                             f"alias {alias.text!r} belongs to both {other!r} and {entity.id!r}"
                             " (aliases are compared ignoring case): keep it on one entity"
                         )
+        keys = {name_key(a.text): e.id for e in self.entities for a in e.all_aliases()}
+        for name in self.not_organisations:
+            if not name_key(name):
+                raise ValueError(f"not_organisations entry {name!r} has no letters or digits")
+            if name_key(name) in keys:
+                raise ValueError(
+                    f"not_organisations entry {name!r} is also a name of {keys[name_key(name)]!r}"
+                    ": a watchlist name is linked, never listed as emerging; remove one of them"
+                )
         for n, rel in enumerate(self.relationships):
             if rel.since and rel.until and _surely_before(rel.until, rel.since):
                 raise ValueError(
@@ -454,3 +467,11 @@ def alias_rows(watchlist: Watchlist) -> list[dict[str, Any]]:
 
 def relationship_rows(watchlist: Watchlist) -> list[dict[str, Any]]:
     return [r.model_dump() for r in watchlist.relationships]
+
+
+def not_organisation_rows(watchlist: Watchlist) -> list[dict[str, Any]]:
+    """Columns: name_key, name (the `not_organisations` table), one row per normalised name."""
+    rows: dict[str, dict[str, Any]] = {}
+    for name in watchlist.not_organisations:
+        rows.setdefault(name_key(name), {"name_key": name_key(name), "name": name})
+    return list(rows.values())

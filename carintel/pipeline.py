@@ -20,6 +20,7 @@ from carintel.config import (
     Watchlist,
     alias_rows,
     entity_rows,
+    not_organisation_rows,
     relationship_rows,
 )
 from carintel.errors import CrawlError
@@ -50,7 +51,11 @@ def writer(home: Home) -> Iterator[duckdb.DuckDBPyConnection]:
 
 def _sync(conn: duckdb.DuckDBPyConnection, watchlist: Watchlist) -> None:
     sync_watchlist(
-        conn, entity_rows(watchlist), alias_rows(watchlist), relationship_rows(watchlist)
+        conn,
+        entity_rows(watchlist),
+        alias_rows(watchlist),
+        relationship_rows(watchlist),
+        not_organisation_rows(watchlist),
     )
 
 

@@ -206,14 +206,17 @@ def sync_watchlist(
     entities: Iterable[Mapping[str, Any]],
     aliases: Iterable[Mapping[str, Any]],
     relationships: Iterable[Mapping[str, Any]],
+    not_organisations: Iterable[Mapping[str, Any]] = (),
 ) -> None:
-    """Make `entities`, `aliases` and the watchlist's `relationships` match the watchlist.
+    """Make `entities`, `aliases`, the watchlist's `relationships` and `not_organisations`
+    match the watchlist.
 
     Entities removed from the watchlist stay (mentions may point at them) with in_watchlist false.
     Rows: entities {id, name, type, country, description}; aliases {entity_id, alias,
     case_sensitive, lang}; relationships {subject, type, object, since, until, status, note,
-    source_url}.
+    source_url}; not_organisations {name_key, name}.
     """
+    ignored = [(n["name_key"], n["name"]) for n in not_organisations]
     entity_rows = [
         (e["id"], e["name"], e["type"], e.get("country"), e.get("description"), True)
         for e in entities
@@ -236,6 +239,9 @@ def sync_watchlist(
                 "INSERT INTO aliases (entity_id, alias, case_sensitive, lang) VALUES (?, ?, ?, ?)",
                 alias_rows,
             )
+        conn.execute("DELETE FROM not_organisations")
+        if ignored:
+            conn.executemany("INSERT INTO not_organisations VALUES (?, ?)", ignored)
         conn.execute("DELETE FROM relationships WHERE origin = 'watchlist'")
         if rel_rows:
             conn.executemany(

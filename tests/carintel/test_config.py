@@ -20,6 +20,7 @@ from carintel.config import (
     entity_rows,
     load_sources,
     load_watchlist,
+    not_organisation_rows,
     relationship_rows,
 )
 from carintel.errors import ConfigError
@@ -323,6 +324,42 @@ def test_duplicate_alias_across_two_entities(tmp_path: Path) -> None:
     )
     message = config_error(load_watchlist, path)
     assert "alias 'jidu auto' belongs to both 'jiyue' and 'baidu'" in message
+
+
+def test_not_organisations_become_rows_by_normalised_name(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "watchlist.yaml",
+        """
+        entities:
+          - {id: nio, name: NIO, type: company}
+        not_organisations: [Robotaxi, robotaxi, "AI's", Intelligence Ltd.]
+        """,
+    )
+    assert not_organisation_rows(load_watchlist(path)) == [
+        {"name_key": "robotaxi", "name": "Robotaxi"},
+        {"name_key": "ai", "name": "AI's"},
+        {"name_key": "intelligence", "name": "Intelligence Ltd."},
+    ]
+
+
+def test_a_watchlist_name_cannot_also_be_a_not_organisation(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "watchlist.yaml",
+        """
+        entities:
+          - {id: seres, name: Seres Group, type: company, aliases: [Seres]}
+        not_organisations: [AI, SERES]
+        """,
+    )
+    message = config_error(load_watchlist, path)
+    assert "not_organisations entry 'SERES' is also a name of 'seres'" in message
+
+
+def test_shipped_not_organisations_are_generic_words(watchlist: Watchlist) -> None:
+    names = {row["name_key"] for row in not_organisation_rows(watchlist)}
+    assert {"ai", "robotaxi", "max"} <= names
 
 
 def test_same_short_alias_in_different_case_is_allowed(tmp_path: Path) -> None:

@@ -151,6 +151,32 @@ def test_watchlist_sync_replaces_aliases_and_keeps_removed_entities(tmp_path: Pa
     ]
 
 
+def test_not_organisations_leave_emerging_entities_and_stay_in_unlinked_mentions(
+    tmp_path: Path,
+) -> None:
+    conn = connect(tmp_path / "w.duckdb")
+    write_run(tmp_path / "landing", "run1", [item(1), item(2)])
+    load_landing(conn, tmp_path / "landing")
+    doc_ids = [row[0] for row in conn.execute("SELECT doc_id FROM documents").fetchall()]
+    for n, (doc_id, surface) in enumerate(
+        [(doc_ids[0], "Robotaxi"), (doc_ids[1], "Robotaxi"), (doc_ids[1], "Acme Mobility")]
+    ):
+        conn.execute(
+            "INSERT INTO unlinked_mentions VALUES (?, 'text', ?, ?, ?, ?, 'ORG', 0.9)",
+            [doc_id, n, n + 5, surface, surface.lower()],
+        )
+
+    def emerging() -> list[str]:
+        return [r[0] for r in conn.execute("SELECT name FROM emerging_entities").fetchall()]
+
+    assert emerging() == ["Robotaxi", "Acme Mobility"]
+    sync_watchlist(conn, [], [], [], [{"name_key": "robotaxi", "name": "Robotaxi"}])
+    assert emerging() == ["Acme Mobility"]
+    assert conn.execute("SELECT count(*) FROM unlinked_mentions").fetchall() == [(3,)]
+    sync_watchlist(conn, [], [], [])  # taken off the list: back in the view
+    assert emerging() == ["Robotaxi", "Acme Mobility"]
+
+
 LOAD_SCRIPT = """
 import sys
 from pathlib import Path
