@@ -31,13 +31,13 @@ from enrich.linker import AliasLinker  # noqa: E402
 from enrich.models import ModelSpec, length_sorted_batches, load_ner, load_sentiment  # noqa: E402
 from enrich.pipeline import (  # noqa: E402
     Enricher,
-    _entity_targets,
-    _mentions,
     enrich_documents,
+    find_mentions,
+    sentiment_targets,
 )
 from enrich.records import InputDocument  # noqa: E402
 from enrich.resolve import EntityResolver  # noqa: E402
-from enrich.sentiment import document_targets, encode_pair  # noqa: E402
+from enrich.sentiment import encode_pair  # noqa: E402
 
 
 def corpus(repeat: int) -> list[InputDocument]:
@@ -66,10 +66,8 @@ def model_inputs(e: Enricher, docs: list[InputDocument]) -> tuple[list[str], lis
     """What both runs feed the models: NER texts and sentiment (target, marked sentence) pairs."""
     ner_texts = [value for d in docs for value in (d.title, d.text)]
     pairs: list[tuple[str, str]] = []
-    for d, mentions in zip(docs, _mentions(e, docs), strict=True):
-        for targets in _entity_targets(d.title, d.text, mentions).values():
-            pairs += [encode_pair(t) for t, _ in targets]
-        pairs += [encode_pair(t) for t in document_targets(d.title, d.text)[0]]
+    for d, mentions in zip(docs, find_mentions(e, docs), strict=True):
+        pairs += [encode_pair(t) for t in sentiment_targets(d.title, d.text, mentions).all()]
     return ner_texts, pairs
 
 
@@ -131,14 +129,10 @@ def run_naive(e: Enricher, docs: list[InputDocument]) -> float:
                          tokenizer=e.sentiment.tokenizer, device=-1)  # fmt: skip
     started = time.perf_counter()
     for d in docs:
-        mentions = _mentions(Enricher(e.linker, e.resolver, e.entity_types), [d])[0]
+        mentions = find_mentions(Enricher(e.linker, e.resolver, e.entity_types), [d])[0]
         ner(d.title)
         ner(d.text)
-        for targets in _entity_targets(d.title, d.text, mentions).values():
-            for t, _ in targets:
-                a, b = encode_pair(t)
-                sentiment({"text": a, "text_pair": b}, truncation=True)
-        for t in document_targets(d.title, d.text)[0]:
+        for t in sentiment_targets(d.title, d.text, mentions).all():
             a, b = encode_pair(t)
             sentiment({"text": a, "text_pair": b}, truncation=True)
     return time.perf_counter() - started

@@ -118,7 +118,9 @@ def _link_spans(
     return out
 
 
-def _mentions(enricher: Enricher, docs: Sequence[InputDocument]) -> list[list[Mention]]:
+def find_mentions(enricher: Enricher, docs: Sequence[InputDocument]) -> list[list[Mention]]:
+    """Per document, its watchlist aliases and NER spans (linked or kept as unlinked
+    organisations), title first, in text order; NER runs as one call over the batch."""
     fields = [(d.title, d.text) for d in docs]
     ner_spans: list[list[EntitySpan]] = []
     if enricher.ner is not None:
@@ -140,7 +142,7 @@ def _mentions(enricher: Enricher, docs: Sequence[InputDocument]) -> list[list[Me
     return result
 
 
-def _entity_targets(
+def entity_targets(
     title: str, text: str, mentions: Sequence[Mention]
 ) -> dict[str, list[tuple[Target, float]]]:
     """Per linked entity, its weighted sentiment targets: the title if it names the entity
@@ -165,6 +167,24 @@ def _entity_targets(
     return targets
 
 
+@dataclass(frozen=True)
+class SentimentTargets:
+    """What one document asks of the sentiment model, in the order `all` lists it: each linked
+    entity's weighted targets (`entity_targets`), then the document's (`document_targets`)."""
+
+    entities: Mapping[str, Sequence[tuple[Target, float]]]
+    document: Sequence[Target]
+    document_weights: Sequence[float]
+
+    def all(self) -> list[Target]:
+        return [t for ts in self.entities.values() for t, _ in ts] + list(self.document)
+
+
+def sentiment_targets(title: str, text: str, mentions: Sequence[Mention]) -> SentimentTargets:
+    document, weights = document_targets(title, text)
+    return SentimentTargets(entity_targets(title, text, mentions), tuple(document), tuple(weights))
+
+
 def polarity(sentiment: Sentiment) -> float:
     p = sentiment.probabilities
     return round(p.get("positive", 0.0) - p.get("negative", 0.0), 4)
@@ -172,28 +192,30 @@ def polarity(sentiment: Sentiment) -> float:
 
 def enrich_documents(enricher: Enricher, docs: Sequence[InputDocument]) -> list[DocumentEnrichment]:
     """Enrich a batch of documents (order kept)."""
-    all_mentions = _mentions(enricher, docs)
-    entity_targets = [
-        _entity_targets(d.title, d.text, m) for d, m in zip(docs, all_mentions, strict=True)
-    ]
-    doc_targets = [document_targets(d.title, d.text) for d in docs]
-
+    all_mentions = find_mentions(enricher, docs)
+    plans = [sentiment_targets(d.title, d.text, m) for d, m in zip(docs, all_mentions, strict=True)]
     found: list[Sentiment] = []
     if enricher.sentiment is not None:
-        flat = [t for per in entity_targets for ts in per.values() for t, _ in ts]
-        flat += [t for targets, _ in doc_targets for t in targets]
+        flat = [t for plan in plans for t in plan.all()]
         found = classify(enricher.sentiment, flat, batch_size=enricher.batch_size)
     cursor = 0
 
+    def take(count: int) -> list[Sentiment]:
+        nonlocal cursor
+        cursor += count
+        return found[cursor - count : cursor]
+
     results = []
-    for doc, mentions, per_entity in zip(docs, all_mentions, entity_targets, strict=True):
+    for doc, mentions, plan in zip(docs, all_mentions, plans, strict=True):
         tones: list[EntityTone] = []
+        sentiment = None
         if found:
-            for entity_id, ts in per_entity.items():
-                chunk = found[cursor : cursor + len(ts)]
-                cursor += len(ts)
-                weights = [w for _, w in ts]
-                tones.append(EntityTone(entity_id, weighted_mean(chunk, weights), len(ts)))
+            for entity_id, ts in plan.entities.items():
+                tones.append(
+                    EntityTone(entity_id, weighted_mean(take(len(ts)), [w for _, w in ts]), len(ts))
+                )
+            if plan.document:
+                sentiment = weighted_mean(take(len(plan.document)), plan.document_weights)
         linked_types = [
             enricher.entity_types.get(e, "") for e in {m.entity_id for m in mentions if m.entity_id}
         ]
@@ -206,15 +228,9 @@ def enrich_documents(enricher: Enricher, docs: Sequence[InputDocument]) -> list[
                 entity_sentiment=tuple(tones),
                 relevance=score,
                 relevant=score >= THRESHOLD,
-                sentiment=None,
+                sentiment=sentiment,
             )
         )
-    if found:  # document sentiment: the classifications after all entity targets
-        for i, (targets, weights) in enumerate(doc_targets):
-            chunk = found[cursor : cursor + len(targets)]
-            cursor += len(targets)
-            if chunk:
-                results[i] = replace(results[i], sentiment=weighted_mean(chunk, weights))
     if enricher.events is not None:
         found_events = extract_events_many(
             enricher.events,

@@ -10,7 +10,7 @@ import torch
 from enrich.linker import AliasLinker
 from enrich.models import tiny_random_model
 from enrich.ner import EntitySpan
-from enrich.pipeline import Enricher, _entity_targets, enrich_documents
+from enrich.pipeline import Enricher, enrich_documents, entity_targets
 from enrich.records import InputDocument
 from enrich.relevance import THRESHOLD, relevance
 from enrich.resolve import EntityResolver, name_key
@@ -178,7 +178,7 @@ def test_entity_sentiment_reads_the_title_first_and_weighs_it_twice() -> None:
     enricher = replace(enricher, sentiment=sensitive)
     [enriched] = enrich_documents(enricher, [both])
     mentions = [m for m in enriched.mentions if m.entity_id]
-    targets = _entity_targets(both.title, both.text, mentions)["huawei"]
+    targets = entity_targets(both.title, both.text, mentions)["huawei"]
     assert [(t.sentence, w) for t, w in targets] == [
         ("Huawei gains", TITLE_WEIGHT),
         ("Huawei fell.", 1.0),
