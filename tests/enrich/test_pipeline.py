@@ -10,7 +10,7 @@ import torch
 from enrich.linker import AliasLinker
 from enrich.models import tiny_random_model
 from enrich.ner import EntitySpan
-from enrich.pipeline import Enricher, enrich_documents, entity_targets
+from enrich.pipeline import Enricher, enrich_documents, entity_targets, sentiment_targets
 from enrich.records import InputDocument
 from enrich.relevance import THRESHOLD, relevance
 from enrich.resolve import EntityResolver, name_key
@@ -189,3 +189,19 @@ def test_entity_sentiment_reads_the_title_first_and_weighs_it_twice() -> None:
     assert weighted_mean(found, [1.0] * 3).probabilities != pytest.approx(expected.probabilities)
     [tone] = enriched.entity_sentiment
     assert tone.sentiment.probabilities == pytest.approx(expected.probabilities)
+
+
+def test_sentiment_targets_list_entity_targets_then_the_documents() -> None:
+    doc = InputDocument(id="s", title="Huawei gains", text="Seres fell. Huawei rose. Rain.")
+    [enriched] = enrich_documents(_enricher(ner=False, sentiment=False), [doc])
+    plan = sentiment_targets(doc.title, doc.text, list(enriched.mentions))
+    assert [(t.sentence, t.sentence[t.start : t.end]) for t in plan.all()] == [
+        ("Huawei gains", "Huawei"),
+        ("Huawei rose.", "Huawei"),
+        ("Seres fell.", "Seres"),
+        ("Huawei gains", "Huawei gains"),
+        ("Seres fell.", "Seres fell."),
+        ("Huawei rose.", "Huawei rose."),
+        ("Rain.", "Rain."),
+    ]
+    assert plan.document_weights == (TITLE_WEIGHT, 1.0, 1.0, 1.0)
