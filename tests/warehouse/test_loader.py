@@ -229,3 +229,16 @@ def test_a_load_killed_half_way_then_rerun_equals_an_uninterrupted_load(tmp_path
     )
     assert snapshot(killed_db) == snapshot(clean_db)
     assert len(snapshot(clean_db)["documents"]) == 12 * 400
+
+
+def test_every_table_column_and_view_is_commented(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "w.duckdb")
+    tables = "SELECT table_name FROM duckdb_tables() WHERE comment IS NULL"
+    views = "SELECT view_name FROM duckdb_views() WHERE NOT internal AND comment IS NULL"
+    columns = (
+        "SELECT c.table_name || '.' || c.column_name FROM duckdb_columns() c"
+        " JOIN duckdb_tables() t USING (table_oid) WHERE c.comment IS NULL"
+    )
+    assert conn.execute(tables).fetchall() == []
+    assert conn.execute(views).fetchall() == []
+    assert conn.execute(columns).fetchall() == []
