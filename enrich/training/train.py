@@ -98,6 +98,11 @@ def _fit(
                 batch["labels"] = _pad([r["labels"] for r in rows], -100)
             else:
                 batch["labels"] = torch.tensor([r["labels"][0] for r in rows], dtype=torch.long)
+            if "span" in rows[0]:  # a target's word pieces (SpanSentimentModel)
+                span_mask = torch.zeros(ids.shape)
+                for n, r in enumerate(rows):
+                    span_mask[n, r["span"]] = 1.0
+                batch["span_mask"] = span_mask
             loss = model(**batch).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -254,13 +259,18 @@ def sentiment_training_data(root: Path | None = None) -> list[data.TargetExample
 def encode_target(
     example: data.TargetExample, tokenizer: Any, max_length: int
 ) -> dict[str, list[int]]:
-    from enrich.sentiment import Target, encode_pair
+    """The plain (cropped) sentence and the word pieces of the target, as
+    `enrich.sentiment.classify` reads them."""
+    from enrich.sentiment import Target, cropped, target_pieces
 
-    first, second = encode_pair(Target(example.sentence, example.start, example.end))
-    enc = tokenizer(first, second, truncation=True, max_length=max_length)
+    target = cropped(Target(example.sentence, example.start, example.end))
+    enc = tokenizer(
+        target.sentence, truncation=True, max_length=max_length, return_offsets_mapping=True
+    )
     return {
         "input_ids": list(enc["input_ids"]),
-        "token_type_ids": list(enc["token_type_ids"]),
+        "token_type_ids": [0] * len(enc["input_ids"]),
+        "span": target_pieces(enc["offset_mapping"], target.start, target.end),
         "labels": [data.SENTIMENT_LABELS.index(example.label)],
     }
 

@@ -24,7 +24,7 @@ COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
 def _save_tiny(kind: models.Kind, labels: tuple[str, ...], folder: Path) -> Path:
     """A tiny random model saved with `save_pretrained`, as a published model is."""
-    loaded = models.tiny_random_model(kind, labels)
+    loaded = models.tiny_random_model(kind, labels, span_input=False)
     loaded.model.save_pretrained(folder)  # type: ignore[operator]
     loaded.tokenizer.save_pretrained(folder)
     return folder
@@ -79,7 +79,7 @@ def test_local_folder_ner_model_tags_with_its_own_labels(tmp_path: Path) -> None
     loaded = models.load_ner(models.ModelSpec(source=str(folder)))
     assert loaded.labels == NER_LABELS
     assert loaded.version.startswith(f"{folder}@local-")
-    assert not loaded.pair_input
+    assert not loaded.span_input
     spans = ner.tag(loaded, ["Xiaomi builds cars with BAIC in Beijing"])[0]
     assert all(span.label in {"ORG", "PER"} for span in spans)
 

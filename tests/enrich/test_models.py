@@ -144,18 +144,59 @@ def test_sentiment_classify_keeps_order_and_gives_probabilities() -> None:
         assert result.score == max(result.probabilities.values())
 
 
-def test_target_is_marked_in_the_sentence_pair() -> None:
-    first, second = sentiment.encode_pair(sentiment.Target("BYD beat Tesla.", 9, 14))
-    assert first == "Tesla"
-    assert second == "BYD beat << Tesla >>."
-    with pytest.raises(ValueError):
-        sentiment.encode_pair(sentiment.Target("short", 2, 40))
+def test_a_target_is_cropped_around_its_mention_and_keeps_its_offsets() -> None:
+    target = sentiment.Target("BYD beat Tesla.", 9, 14)
+    assert sentiment.cropped(target) == target
+    long = "x" * 700 + "Tesla" + "y" * 900
+    cut = sentiment.cropped(sentiment.Target(long, 700, 705))
+    assert cut.sentence[cut.start : cut.end] == "Tesla"
+    assert (cut.start, len(cut.sentence)) == (600, 600 + 5 + 600)
+    whole = sentiment.whole("BYD beat Tesla.")
+    assert sentiment.cropped(whole) == whole
+    with pytest.raises(ValueError, match="outside its sentence"):
+        sentiment.cropped(sentiment.Target("short", 2, 40))
 
 
-def test_whole_sentence_target_is_not_named_twice() -> None:
-    first, second = sentiment.encode_pair(sentiment.whole("BYD beat Tesla."))
-    assert first == ""
-    assert second == "<< BYD beat Tesla. >>"
+def test_target_pieces_are_the_word_pieces_of_the_mention_only() -> None:
+    tokenizer = models.tiny_random_model("sentiment", sentiment.LABELS).tokenizer
+    text = "BYD beat Teslaville again."
+    enc = tokenizer(text, return_offsets_mapping=True)
+    offsets = enc["offset_mapping"]
+    pieces = sentiment.target_pieces(offsets, 9, 19)  # "Teslaville": several word pieces
+    assert len(pieces) > 1
+    assert "".join(text[offsets[i][0] : offsets[i][1]] for i in pieces) == "Teslaville"
+    everything = sentiment.target_pieces(offsets, 0, len(text))
+    assert everything == list(range(1, len(offsets) - 1))  # not [CLS] or [SEP]
+    assert sentiment.target_pieces(offsets, 200, 210) == [0]  # cut off: read from [CLS]
+
+
+def test_targets_of_one_sentence_share_its_pass_and_each_reads_its_own_pieces() -> None:
+    loaded = models.tiny_random_model("sentiment", sentiment.LABELS, seed=4)
+    with torch.no_grad():  # larger weights: different pieces give clearly different answers
+        for param in loaded.model.parameters():
+            if param.dim() == 2:
+                param.mul_(25)
+    text = "Xiaomi soared while Huawei slumped."
+    xiaomi, huawei = sentiment.Target(text, 0, 6), sentiment.Target(text, 20, 26)
+    calls: list[int] = []
+    hook = loaded.model.bert.register_forward_hook(
+        lambda _m, _args, out: calls.append(out.last_hidden_state.shape[0])
+    )
+    try:
+        found = sentiment.classify(loaded, [xiaomi, huawei, sentiment.whole(text)])
+    finally:
+        hook.remove()
+    assert calls == [1]  # one sentence, one row, one encoder pass for all three targets
+    assert found[0].probabilities != pytest.approx(found[1].probabilities)
+    alone = sentiment.classify(loaded, [huawei])[0]
+    assert alone.probabilities == pytest.approx(found[1].probabilities, abs=1e-5)
+
+
+def test_a_sentence_classifier_reads_whole_sentences() -> None:
+    loaded = models.tiny_random_model("sentiment", sentiment.LABELS, span_input=False)
+    text = "Xiaomi soared while Huawei slumped."
+    found = sentiment.classify(loaded, [sentiment.Target(text, 0, 6), sentiment.whole(text)])
+    assert found[0].probabilities == pytest.approx(found[1].probabilities, abs=1e-5)
 
 
 def test_document_sentiment_averages_title_and_sentences() -> None:
