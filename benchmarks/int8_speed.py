@@ -5,8 +5,10 @@ inputs in alternating order for several rounds (these machines are noisy: compar
 the best rounds). Three workloads:
 
 - NER over sentences (short inputs: most time in the linear layers, which int8 speeds up);
-- NER over whole documents, as the enrichment pipeline calls it (windows of up to 512 word
-  pieces: attention, which int8 leaves in float32, takes a larger share);
+- NER over whole documents as the enrichment pipeline tags them (`ner.tag_sentences`: one
+  sentence at a time, all in one call);
+- NER over whole documents in one pass each (`ner.tag` on long texts: windows of up to 512 word
+  pieces, where attention, which int8 leaves in float32, takes a larger share);
 - sentiment toward each sentence (the bundled model reading the whole sentence as its target).
 
 Accuracy of int8 is measured by `carintel models eval --int8` (see the model cards).
@@ -93,6 +95,15 @@ def main(argv: list[str] | None = None) -> int:
             len(sentences),
             "sentences",
             lambda m: ner.tag(m, sentences),
+            ner32,
+            ner8,
+            args.rounds,
+        ),
+        "NER, documents by sentence": compare(
+            "NER, documents by sentence",
+            len(documents),
+            "documents",
+            lambda m: ner.tag_sentences(m, documents),
             ner32,
             ner8,
             args.rounds,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import torch
 
 from enrich.models import LoadedModel, case_type_ids, length_sorted_batches
+from enrich.sentences import sentence_spans
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,27 @@ def tag(model: LoadedModel, texts: Sequence[str], batch_size: int = 32) -> list[
         _decode(text, all_offsets[t], encoded.word_ids(t), best[t], model.labels)
         for t, text in enumerate(texts)
     ]
+
+
+def tag_sentences(
+    model: LoadedModel, texts: Sequence[str], batch_size: int = 32
+) -> list[list[EntitySpan]]:
+    """Entities in each text, tagged one sentence at a time (`enrich.sentences`), all the
+    sentences of all the texts in one length-sorted `tag` call; offsets are into each text.
+
+    The bundled model was trained on single sentences and is more accurate on them: on the
+    FiNER-ORD test documents it scores entity F1 0.685 (ORG 0.593) by sentence and 0.616 (ORG
+    0.487) reading each whole document at once. Short sequences also cost less attention and
+    need no overlapping windows (see the NER model card)."""
+    pieces = [(t, s, e) for t, text in enumerate(texts) for s, e in sentence_spans(text)]
+    found = tag(model, [texts[t][s:e] for t, s, e in pieces], batch_size)
+    out: list[list[EntitySpan]] = [[] for _ in texts]
+    for (t, s, _), spans in zip(pieces, found, strict=True):
+        out[t] += [
+            EntitySpan(span.start + s, span.end + s, span.label, span.text, span.score)
+            for span in spans
+        ]
+    return out
 
 
 def _decode(

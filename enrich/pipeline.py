@@ -1,6 +1,6 @@
 """The document enrichment pipeline: documents in, entities, sentiment and relevance out.
 
-    sentences → watchlist aliases (enrich.linker) and NER spans (enrich.ner)
+    sentences → watchlist aliases (enrich.linker) and NER spans, sentence by sentence (enrich.ner)
     → NER spans linked to watchlist entities (enrich.resolve), the rest kept as unlinked
       organisations (emerging entities)
     → sentiment toward each linked entity from the title (weight 2) and the sentences that
@@ -13,9 +13,11 @@
       model (base encoder + trained head), with stage, parties and their own date
 
 Everything a batch needs from the models runs as one NER call and one sentiment call over the
-whole batch (length-sorted inside). On a 2-core CPU that is about 1.5x a pipeline call per
-document: the batched encoder already runs near the cores' arithmetic limit, so the rest of the
-speed comes from doing less work (benchmarks/enrich_throughput.py, benchmarks/int8_speed.py).
+whole batch (length-sorted inside); the sentiment call encodes each distinct sentence once for
+all the targets in it (an entity's, and the sentence's own for document sentiment). Batching
+alone buys little on a 2-core CPU, where the encoder already runs near the cores' arithmetic
+limit: the speed comes from doing less work (benchmarks/enrich_throughput.py,
+benchmarks/int8_speed.py).
 Models are passed in; either may be None (alias linking only).
 """
 
@@ -30,8 +32,7 @@ from enrich.embeddings import Encoder
 from enrich.events import EventDocument, EventModel, extract_events_many
 from enrich.linker import AliasLinker
 from enrich.models import LoadedModel
-from enrich.ner import EntitySpan
-from enrich.ner import tag as ner_tag
+from enrich.ner import EntitySpan, tag_sentences
 from enrich.records import DocumentEnrichment, EntityTone, InputDocument, Mention
 from enrich.relevance import THRESHOLD, relevance
 from enrich.resolve import EntityResolver, name_key
@@ -46,8 +47,9 @@ from enrich.sentiment import (
 )
 
 # 2: one sentence splitter (decimals and "Co." no longer cut); 3: model designations are not
-# kept as unlinked organisations; 4: entity sentiment reads the title too
-PIPELINE_VERSION = "pipeline-4"
+# kept as unlinked organisations; 4: entity sentiment reads the title too; 5: NER tags one
+# sentence at a time
+PIPELINE_VERSION = "pipeline-5"
 MAX_TARGETS_PER_ENTITY = 8
 MIN_NER_SCORE = 0.6
 # An unlinked name with a digit in it ("ES8", "Mate 80", "Qwen3-Max") is taken for a model
@@ -125,7 +127,7 @@ def find_mentions(enricher: Enricher, docs: Sequence[InputDocument]) -> list[lis
     ner_spans: list[list[EntitySpan]] = []
     if enricher.ner is not None:
         flat = [value for pair in fields for value in pair]
-        ner_spans = ner_tag(enricher.ner, flat, batch_size=enricher.batch_size)
+        ner_spans = tag_sentences(enricher.ner, flat, batch_size=enricher.batch_size)
     result = []
     for i, (title, text) in enumerate(fields):
         mentions: list[Mention] = []
@@ -149,7 +151,11 @@ def entity_targets(
     (weight TITLE_WEIGHT, as in document sentiment: a headline states the gist), then one target
     per sentence of the text that mentions it (its first mention there, weight 1); at most
     MAX_TARGETS_PER_ENTITY, the title first (`mentions` come title first)."""
-    fields = {"title": (title, [(0, len(title))]), "text": (text, sentence_spans(text))}
+    lead = len(title) - len(title.lstrip())  # the title as document sentiment reads it
+    fields = {
+        "title": (title, [(lead, len(title.rstrip()))]),
+        "text": (text, sentence_spans(text)),
+    }
     targets: dict[str, list[tuple[Target, float]]] = {}
     used: set[tuple[str, str, int]] = set()
     for m in mentions:
@@ -193,9 +199,13 @@ def polarity(sentiment: Sentiment) -> float:
 def enrich_documents(enricher: Enricher, docs: Sequence[InputDocument]) -> list[DocumentEnrichment]:
     """Enrich a batch of documents (order kept)."""
     all_mentions = find_mentions(enricher, docs)
-    plans = [sentiment_targets(d.title, d.text, m) for d, m in zip(docs, all_mentions, strict=True)]
+    empty = SentimentTargets({}, (), ())
+    plans = [empty] * len(docs)
     found: list[Sentiment] = []
     if enricher.sentiment is not None:
+        plans = [
+            sentiment_targets(d.title, d.text, m) for d, m in zip(docs, all_mentions, strict=True)
+        ]
         flat = [t for plan in plans for t in plan.all()]
         found = classify(enricher.sentiment, flat, batch_size=enricher.batch_size)
     cursor = 0

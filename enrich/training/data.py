@@ -171,15 +171,24 @@ def io_to_bio_fix(tags: Sequence[str]) -> list[str]:
     return out
 
 
-def parse_finer(rows: Iterable[dict[str, str]]) -> list[TaggedSentence]:
-    """FiNER-ORD CSV rows (gold_label, gold_token, doc_idx, sent_idx) → sentences."""
-    grouped: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+def parse_finer_documents(rows: Iterable[dict[str, str]]) -> list[list[TaggedSentence]]:
+    """FiNER-ORD CSV rows (gold_label, gold_token, doc_idx, sent_idx) → documents, each its
+    sentences in order."""
+    grouped: dict[str, dict[str, tuple[list[str], list[str]]]] = {}
     for row in rows:
-        key = (row["doc_idx"], row["sent_idx"])
-        tokens, tags = grouped.setdefault(key, ([], []))
+        sentence = grouped.setdefault(row["doc_idx"], {})
+        tokens, tags = sentence.setdefault(row["sent_idx"], ([], []))
         tokens.append(row["gold_token"])
         tags.append(FINER_LABELS[int(float(row["gold_label"]))])
-    return [TaggedSentence(tuple(t), tuple(io_to_bio_fix(g))) for t, g in grouped.values()]
+    return [
+        [TaggedSentence(tuple(t), tuple(io_to_bio_fix(g))) for t, g in doc.values()]
+        for doc in grouped.values()
+    ]
+
+
+def parse_finer(rows: Iterable[dict[str, str]]) -> list[TaggedSentence]:
+    """FiNER-ORD CSV rows → sentences."""
+    return [s for doc in parse_finer_documents(rows) for s in doc]
 
 
 def read_wikigold(root: Path | None = None) -> list[TaggedSentence]:
@@ -205,9 +214,16 @@ def read_wnut17(split: str = "train", root: Path | None = None) -> list[TaggedSe
 
 def read_finer_ord(split: str = "test", root: Path | None = None) -> list[TaggedSentence]:
     """FiNER-ORD (CC BY-NC 4.0): evaluation only, never training."""
+    return [s for doc in read_finer_ord_documents(split, root) for s in doc]
+
+
+def read_finer_ord_documents(
+    split: str = "test", root: Path | None = None
+) -> list[list[TaggedSentence]]:
+    """FiNER-ORD by document (its sentences in order): evaluation only."""
     path = (datasets_root() if root is None else root) / "finer-ord" / f"{split}.csv"
     with _need(path).open(encoding="utf-8", newline="") as handle:
-        return parse_finer(csv.DictReader(handle))
+        return parse_finer_documents(csv.DictReader(handle))
 
 
 # ---------------------------------------------------------------- sentiment

@@ -64,11 +64,44 @@ def evaluate_ner_on(
     }
 
 
+def evaluate_ner_documents(
+    model: LoadedModel, documents: Sequence[Sequence[data.TaggedSentence]], types: Sequence[str]
+) -> dict[str, Any]:
+    """Whole documents (each the space-joined tokens of its sentences, sentences joined by a
+    space) tagged as the enrichment pipeline tags them (`ner.tag_sentences`: our own sentence
+    split, one sentence at a time) and, for comparison, in one pass each (`ner.tag`). Spans
+    are scored against each gold sentence they fall inside."""
+    sentences = [s for doc in documents for s in doc]
+    texts = [" ".join(" ".join(s.tokens) for s in doc) for doc in documents]
+    results: dict[str, Any] = {"documents": len(documents), "sentences": len(sentences)}
+    for name, tagger in (("by_sentence", ner.tag_sentences), ("whole_document", ner.tag)):
+        pred: list[list[str]] = []
+        for doc, spans in zip(documents, tagger(model, texts), strict=True):
+            at = 0
+            for s in doc:
+                length = len(" ".join(s.tokens))
+                inside = [
+                    ner.EntitySpan(x.start - at, x.end - at, x.label, x.text, x.score)
+                    for x in spans
+                    if at <= x.start and x.end <= at + length
+                ]
+                pred.append(spans_to_tags(s.tokens, inside, types))
+                at += length + 1
+        scores = entity_scores([s.tags for s in sentences], pred, types)
+        results[f"{name}_entity_f1"] = scores["micro"]["f1"]
+        results[f"{name}_per_type_f1"] = {k: v["f1"] for k, v in scores.items() if k != "micro"}
+    return results
+
+
 def evaluate_ner(model: LoadedModel, progress: Callable[[str], None] = print) -> dict[str, Any]:
     results: dict[str, Any] = {}
     progress("NER: FiNER-ORD test (PER/LOC/ORG)")
     results["finer_ord_test"] = evaluate_ner_on(
         model, data.read_finer_ord("test"), ("PER", "LOC", "ORG")
+    )
+    progress("NER: FiNER-ORD test documents, as the pipeline reads them and whole")
+    results["finer_ord_test_documents"] = evaluate_ner_documents(
+        model, data.read_finer_ord_documents("test"), ("PER", "LOC", "ORG")
     )
     progress("NER: WNUT-17 test (types folded to PER/ORG/LOC/MISC)")
     results["wnut17_test"] = evaluate_ner_on(

@@ -96,6 +96,27 @@ def test_batching_restores_input_order() -> None:
     assert together[2] == []
 
 
+def test_tag_sentences_tags_each_sentence_alone_with_offsets_into_the_text() -> None:
+    loaded = models.tiny_random_model("ner", NER_LABELS, seed=6, case_features=True)
+    with torch.no_grad():  # larger weights: context changes the answers
+        for param in loaded.model.parameters():
+            if param.dim() == 2:
+                param.mul_(25)
+    texts = ["  Xiaomi met BAIC in Beijing. Huawei and Seres sold 5.5 million units.  ", "", "Nio"]
+    found = ner.tag_sentences(loaded, texts, batch_size=2)
+    assert found[1] == []
+    for text, spans in zip(texts, found, strict=True):
+        assert all(text[s.start : s.end] == s.text for s in spans)
+    alone = [ner.tag(loaded, [s])[0] for s in sentences(texts[0])]
+    shift = texts[0].index("Huawei")
+    expected = [(s.start + 2, s.label) for s in alone[0]] + [
+        (s.start + shift, s.label) for s in alone[1]
+    ]
+    assert [(s.start, s.label) for s in found[0]] == expected
+    whole = ner.tag(loaded, [texts[0]])[0]
+    assert [(s.start, s.label) for s in whole] != expected  # the whole text reads differently
+
+
 def test_case_features_follow_the_whole_word_shape() -> None:
     text = "Xiaomi NIO byd 42 iPhone A"
     offsets = [(0, 4), (4, 6), (7, 10), (11, 14), (15, 17), (18, 24), (25, 26), (0, 0)]

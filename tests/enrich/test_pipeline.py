@@ -192,8 +192,9 @@ def test_entity_sentiment_reads_the_title_first_and_weighs_it_twice() -> None:
 
 
 def test_sentiment_targets_list_entity_targets_then_the_documents() -> None:
-    doc = InputDocument(id="s", title="Huawei gains", text="Seres fell. Huawei rose. Rain.")
+    doc = InputDocument(id="s", title=" Huawei gains\n", text="Seres fell. Huawei rose. Rain.")
     [enriched] = enrich_documents(_enricher(ner=False, sentiment=False), [doc])
+    assert enriched.sentiment is None and enriched.entity_sentiment == ()
     plan = sentiment_targets(doc.title, doc.text, list(enriched.mentions))
     assert [(t.sentence, t.sentence[t.start : t.end]) for t in plan.all()] == [
         ("Huawei gains", "Huawei"),
@@ -205,3 +206,6 @@ def test_sentiment_targets_list_entity_targets_then_the_documents() -> None:
         ("Rain.", "Rain."),
     ]
     assert plan.document_weights == (TITLE_WEIGHT, 1.0, 1.0, 1.0)
+    # each entity target's sentence is, character for character, one the document reads, so
+    # the sentiment model encodes it once for both (the title too, stripped as a whole target)
+    assert {t.sentence for t in plan.all()} == {t.sentence for t in plan.document}

@@ -58,6 +58,11 @@ def test_finer_ord_groups_by_doc_and_sentence_and_maps_suffix_bio() -> None:
         ("B-LOC", "I-LOC"),
         ("O", "O"),
     ]
+    documents = data.parse_finer_documents(csv.DictReader(io.StringIO(rows)))
+    assert [[s.tokens for s in doc] for doc in documents] == [
+        [("Bank", "of", "Japan", "said"), ("Jane", "Doe")],
+        [("Paris", "France"), ("H", "ave")],
+    ]
 
 
 def test_newsmtsc_to_is_exclusive_and_polarity_is_mapped() -> None:
