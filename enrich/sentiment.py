@@ -62,6 +62,15 @@ def target_pieces(offsets: Sequence[tuple[int, int]], start: int, end: int) -> l
     return found or [0]
 
 
+def span_mask(spans: Sequence[Sequence[int]], width: int) -> torch.Tensor:
+    """One row per target, 1.0 at its word pieces (`target_pieces`): the `span_mask` that
+    `models.SpanSentimentModel` pools each target with."""
+    mask = torch.zeros((len(spans), width))
+    for row, pieces in enumerate(spans):
+        mask[row, list(pieces)] = 1.0
+    return mask
+
+
 def classify(
     model: LoadedModel, targets: Sequence[Target], batch_size: int = 32
 ) -> list[Sentiment]:
@@ -108,19 +117,16 @@ def _classify_spans(
         for row, k in enumerate(batch):
             input_ids[row, : len(ids[k])] = torch.tensor(ids[k])
             attention[row, : len(ids[k])] = 1
-        rows, which = [], []
+        rows, which, spans = [], [], []
         for row, k in enumerate(batch):
             for i in members[k]:
                 rows.append(row)
                 which.append(i)
-        span_mask = torch.zeros((len(which), width))
-        for n, i in enumerate(which):
-            k = batch[rows[n]]
-            span_mask[n, target_pieces(offsets[k], crops[i].start, crops[i].end)] = 1.0
+                spans.append(target_pieces(offsets[k], crops[i].start, crops[i].end))
         logits = model.model(
             input_ids=input_ids,
             attention_mask=attention,
-            span_mask=span_mask,
+            span_mask=span_mask(spans, width),
             rows=torch.tensor(rows),
         ).logits
         probs = torch.softmax(logits.float(), dim=-1).tolist()

@@ -64,6 +64,26 @@ def _pad(rows: Sequence[Sequence[int]], value: int) -> torch.Tensor:
     return torch.tensor([[*r, *([value] * (width - len(r)))] for r in rows], dtype=torch.long)
 
 
+def collate(rows: Sequence[dict[str, list[int]]]) -> Batch:
+    """Encoded training examples (`encode_tagged`, `encode_target`) as one padded batch of
+    model inputs and labels."""
+    from enrich.sentiment import span_mask
+
+    ids = _pad([r["input_ids"] for r in rows], 0)
+    batch: Batch = {
+        "input_ids": ids,
+        "attention_mask": (ids != 0).long(),
+        "token_type_ids": _pad([r["token_type_ids"] for r in rows], 0),
+    }
+    if len(rows[0]["labels"]) == len(rows[0]["input_ids"]):  # token labels
+        batch["labels"] = _pad([r["labels"] for r in rows], -100)
+    else:
+        batch["labels"] = torch.tensor([r["labels"][0] for r in rows], dtype=torch.long)
+    if "span" in rows[0]:  # a target's word pieces (SpanSentimentModel)
+        batch["span_mask"] = span_mask([r["span"] for r in rows], ids.shape[1])
+    return batch
+
+
 def _fit(
     model: nn.Module,
     params: list[nn.Parameter],
@@ -86,24 +106,7 @@ def _fit(
     for epoch in range(settings.epochs):
         running = 0.0
         for batch_ids in _batches(lengths, settings.batch_size, rng):
-            rows = [features[i] for i in batch_ids]
-            ids = _pad([r["input_ids"] for r in rows], 0)
-            batch: Batch = {
-                "input_ids": ids,
-                "attention_mask": (ids != 0).long(),
-                "token_type_ids": _pad([r["token_type_ids"] for r in rows], 0),
-            }
-            labels = rows[0]["labels"]
-            if len(labels) == len(rows[0]["input_ids"]):  # token labels
-                batch["labels"] = _pad([r["labels"] for r in rows], -100)
-            else:
-                batch["labels"] = torch.tensor([r["labels"][0] for r in rows], dtype=torch.long)
-            if "span" in rows[0]:  # a target's word pieces (SpanSentimentModel)
-                span_mask = torch.zeros(ids.shape)
-                for n, r in enumerate(rows):
-                    span_mask[n, r["span"]] = 1.0
-                batch["span_mask"] = span_mask
-            loss = model(**batch).loss
+            loss = model(**collate([features[i] for i in batch_ids])).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()

@@ -11,7 +11,7 @@ import torch
 from enrich import models, sentiment
 from enrich.training import data
 from enrich.training.lora import adapt, save_artifact, trainable_parameters
-from enrich.training.train import TrainSettings, _fit, encode_target
+from enrich.training.train import TrainSettings, _fit, collate, encode_target
 
 EXAMPLES = [
     data.TargetExample("Xiaomi soared while Huawei slumped.", 0, 6, "positive"),
@@ -19,15 +19,6 @@ EXAMPLES = [
     data.TargetExample("Nio will meet investors in Hefei.", 0, 3, "neutral"),
     data.TargetExample("Deliveries collapsed.", 0, 21, "negative"),
 ]
-
-
-def _batch(features: list[dict[str, list[int]]]) -> dict[str, torch.Tensor]:
-    width = max(len(f["input_ids"]) for f in features)
-    ids = torch.tensor([f["input_ids"] + [0] * (width - len(f["input_ids"])) for f in features])
-    span_mask = torch.zeros(ids.shape)
-    for n, f in enumerate(features):
-        span_mask[n, f["span"]] = 1.0
-    return {"input_ids": ids, "attention_mask": (ids != 0).long(), "span_mask": span_mask}
 
 
 def test_a_training_example_is_the_cropped_sentence_and_the_mention_pieces() -> None:
@@ -50,12 +41,11 @@ def test_fitting_the_span_model_lowers_its_loss_and_the_artifact_merges_back(
     loaded = models.tiny_random_model("sentiment", data.SENTIMENT_LABELS, seed=7)
     fresh = copy.deepcopy(loaded.model)
     features = [encode_target(e, loaded.tokenizer, 64) for e in EXAMPLES]
-    labels = torch.tensor([f["labels"][0] for f in features])
-    batch = _batch(features)
+    batch = collate(features)
 
     def loss(model: torch.nn.Module) -> float:
         with torch.no_grad():
-            return float(model(**batch, labels=labels).loss)
+            return float(model(**batch).loss)
 
     before = loss(loaded.model)
     adapted = adapt(loaded.model, rank=4, alpha=8.0)
