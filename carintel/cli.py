@@ -270,7 +270,8 @@ def _run_enrich(home: Home, watchlist: Watchlist, models: Path | None) -> Any:
     t = result.timeline
     _say(
         f"enriched {result.documents} document(s): {result.mentions} watchlist mentions, "
-        f"{result.unlinked} other organisations; {t.reports} event reports merged into "
+        f"{result.unlinked} other organisations, {result.people_and_places} people and places; "
+        f"{t.reports} event reports merged into "
         f"{t.events} events, {t.proposed_relationships} proposed relationships, "
         f"{t.stories_assigned} documents assigned to stories"
     )

@@ -37,7 +37,8 @@ STAGE = "enrich"
 class EnrichResult:
     documents: int
     mentions: int
-    unlinked: int
+    unlinked: int  # organisations outside the watchlist
+    people_and_places: int  # people and places outside the watchlist
     version: str
     timeline: TimelineResult
 
@@ -143,7 +144,7 @@ def enrich_warehouse(
     version = enricher.version()
     started = datetime.now(UTC)
     pending = pending_documents(conn, STAGE, version)
-    mentions = unlinked = 0
+    mentions = unlinked = people_and_places = 0
     for start in range(0, len(pending), batch_documents):
         batch = pending[start : start + batch_documents]
         docs = [
@@ -159,7 +160,9 @@ def enrich_warehouse(
         rows = to_rows(enricher, enrich_documents(enricher, docs))
         write_enrichment(conn, STAGE, version, batch, rows)
         mentions += len(rows.mentions)
-        unlinked += len(rows.unlinked_mentions)
+        organisations = sum(1 for row in rows.unlinked_mentions if row["label"] == "ORG")
+        unlinked += organisations
+        people_and_places += len(rows.unlinked_mentions) - organisations
         if progress:
             progress(min(start + batch_documents, len(pending)), len(pending))
     if pending:
@@ -169,4 +172,4 @@ def enrich_warehouse(
                     "events": enricher.events.version if enricher.events else ""}  # fmt: skip
         record_enrichment_run(conn, run_id, started, len(pending), versions)
     timeline = build_timeline(conn, enricher.encoder)
-    return EnrichResult(len(pending), mentions, unlinked, version, timeline)
+    return EnrichResult(len(pending), mentions, unlinked, people_and_places, version, timeline)

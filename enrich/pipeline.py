@@ -48,14 +48,21 @@ from enrich.sentiment import (
 
 # 2: one sentence splitter (decimals and "Co." no longer cut); 3: model designations are not
 # kept as unlinked organisations; 4: entity sentiment reads the title too; 5: NER tags one
-# sentence at a time
-PIPELINE_VERSION = "pipeline-5"
+# sentence at a time; 6: every line break ends a sentence (a heading no longer runs into the
+# paragraph under it), names cut after "for" / "of" are completed (ner.complete_names), and
+# people and places outside the watchlist are kept too (UNLINKED_LABELS)
+PIPELINE_VERSION = "pipeline-6"
 MAX_TARGETS_PER_ENTITY = 8
 MIN_NER_SCORE = 0.6
 # An unlinked name with a digit in it ("ES8", "Mate 80", "Qwen3-Max") is taken for a model
 # designation, not a company: NER often tags these ORG, and they flooded emerging_entities.
 # (The price: a company such as "3M" is not surfaced until it is put on the watchlist.)
 _MODEL_DESIGNATION = re.compile(r"\d")
+# NER types kept as unlinked mentions when they name no watchlist entity: organisations (the
+# candidates of emerging_entities), and the people and places the news names. The places also
+# tell the view a place the model sometimes tags ORG ("the Hong Kong stock exchange") from an
+# organisation.
+UNLINKED_LABELS = frozenset({"ORG", "PER", "LOC"})
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -113,7 +120,9 @@ def _link_spans(
             out.append(Mention(found.entity_id, field_name, span.start, span.end, span.text,
                                "ner", span.label, span.score))  # fmt: skip
         elif (
-            span.label == "ORG" and name_key(span.text) and not _MODEL_DESIGNATION.search(span.text)
+            span.label in UNLINKED_LABELS
+            and name_key(span.text)
+            and not _MODEL_DESIGNATION.search(span.text)
         ):
             out.append(Mention(None, field_name, span.start, span.end, span.text, "ner",
                                span.label, span.score))  # fmt: skip
@@ -121,8 +130,9 @@ def _link_spans(
 
 
 def find_mentions(enricher: Enricher, docs: Sequence[InputDocument]) -> list[list[Mention]]:
-    """Per document, its watchlist aliases and NER spans (linked or kept as unlinked
-    organisations), title first, in text order; NER runs as one call over the batch."""
+    """Per document, its watchlist aliases and NER spans (linked, or kept as unlinked
+    organisations, people and places), title first, in text order; NER runs as one call over
+    the batch."""
     fields = [(d.title, d.text) for d in docs]
     ner_spans: list[list[EntitySpan]] = []
     if enricher.ner is not None:

@@ -2,8 +2,12 @@
 text here.
 
 A boundary is end punctuation followed by space (not after an abbreviation such as "Co." or
-"U.S.", an initial, or before a lower-case word), Chinese end punctuation, a blank line, or a
-Markdown heading or list item. Decimals ("5.5") and domains ("JD.com") never split.
+"U.S.", an initial, or before a lower-case word), Chinese end punctuation, or a line break.
+Decimals ("5.5") and domains ("JD.com") never split.
+
+Every line break ends a sentence because extracted article text (trafilatura) puts each
+paragraph, heading, list item and caption on a line of its own, with a single newline between
+them: a heading without end punctuation must not run into the paragraph under it.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ _ABBREV = {
     "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "e.g", "i.e", "u.s", "u.k", "approx", "est", "dept", "gen", "gov",
 }  # fmt: skip
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)]*\s+|[。！？]+|\n\s*\n|\n(?=\s*(?:#|[-*] ))|(?m:^#[^\n]*\n)")
+_BOUNDARY = re.compile(r"[.!?]+[\"'”’)]*\s+|[。！？]+|\n")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -24,7 +28,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         cut = m.end()
-        if m.group().lstrip()[:1] in ".!?":
+        if m.group()[:1] in ".!?" and "\n" not in m.group():
             following = text[m.end() : m.end() + 1]
             if following and following.islower():
                 continue  # 'he asked "why?" and left', "e.g. this"

@@ -1,4 +1,4 @@
--- Organisations outside the watchlist (unlinked ORG mentions, grouped by name_key) named in at
+-- Organisations outside the watchlist (view candidate_mentions, grouped by name_key) named in at
 -- least $min_documents documents this week and in more documents than the week before; with
 -- when they were first seen and up to three of the week's documents. At most $limit rows.
 -- $start, $end: this week; $prev_start: the Monday before (DATEs).
@@ -12,9 +12,8 @@ WITH named AS (
         d.canonical_url AS url,
         coalesce(d.published_at, d.first_seen_at) AS published_at,
         CAST(timezone('UTC', coalesce(d.published_at, d.first_seen_at)) AS DATE) AS day
-    FROM unlinked_mentions u
+    FROM candidate_mentions u
     JOIN documents d USING (doc_id)
-    WHERE u.label = 'ORG'
 ),
 per_name AS (
     SELECT

@@ -64,6 +64,38 @@ def test_inside_tags_merge_word_pieces_into_one_span() -> None:
     ]
 
 
+def test_a_name_never_runs_across_a_line_break() -> None:
+    text = "AI\nMarketing Xiaomi Auto"
+    spans = ner.tag(_rigged_ner("I-ORG"), [text])[0]
+    assert [s.text for s in spans] == ["AI", "Marketing Xiaomi Auto"]
+
+
+def _span(text: str, name: str, label: str = "ORG") -> ner.EntitySpan:
+    start = text.index(name)
+    return ner.EntitySpan(start, start + len(name), label, name, 0.9)
+
+
+def test_a_name_cut_after_a_connector_is_completed_from_the_capitalised_words_after_it() -> None:
+    text = "China's State Administration for Market Regulation's notice and the Ministry of\nX"
+    spans = [
+        _span(text, "China", "LOC"),
+        _span(text, "State Administration for"),
+        _span(text, "Regulation", "MISC"),  # taken in
+        _span(text, "Ministry of"),  # nothing capitalised after it on this line
+        _span(text, "and"),  # a lone connector
+    ]
+    assert [(s.text, s.label) for s in ner.complete_names(text, spans)] == [
+        ("China", "LOC"),
+        ("State Administration for Market Regulation", "ORG"),
+        ("Ministry", "ORG"),
+    ]
+    mended = ner.complete_names(text, spans)
+    assert all(text[s.start : s.end] == s.text for s in mended)
+    text = "Bank of China Construction Co. rose"
+    spans = [_span(text, "Bank of"), _span(text, "China Construction Co", "LOC")]
+    assert [s.text for s in ner.complete_names(text, spans)] == ["Bank of China Construction Co"]
+
+
 def test_long_text_is_tagged_in_windows_with_offsets_into_the_whole_text() -> None:
     words = [f"Firma{i}" for i in range(120)]
     text = " ".join(words)

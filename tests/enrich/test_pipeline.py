@@ -124,6 +124,20 @@ def test_model_designations_are_not_kept_as_organisations() -> None:
     assert [(m.entity_id, m.text) for m in linked] == [(None, "Counterpoint")]
 
 
+def test_people_and_places_outside_the_watchlist_are_kept_and_other_types_are_not() -> None:
+    from enrich.pipeline import _link_spans
+
+    text = "Lei Jun flew from Hong Kong to see the Model Y at Acme."
+    found = [("Lei Jun", "PER"), ("Hong Kong", "LOC"), ("Model Y", "MISC"), ("Acme", "ORG")]
+    spans = [EntitySpan(text.index(n), text.index(n) + len(n), t, n, 0.9) for n, t in found]
+    kept = _link_spans("text", spans, [], EntityResolver(ALIASES))
+    assert [(m.entity_id, m.text, m.label) for m in kept] == [
+        (None, "Lei Jun", "PER"),
+        (None, "Hong Kong", "LOC"),
+        (None, "Acme", "ORG"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("name", "key"),
     [("Huawei Technologies Co., Ltd.", "huawei technologies"), ("Seres Group's", "seres"),

@@ -30,6 +30,18 @@ def test_blank_lines_and_headings_end_sentences_without_punctuation() -> None:
     ]
 
 
+def test_every_line_break_ends_a_sentence_as_in_extracted_article_text() -> None:
+    # trafilatura puts each paragraph and heading on a line of its own, one newline apart
+    text = "AI Marketing\nXiaomi Co.\nLtd sells cars in Beijing Co. Ltd. today\n\nWhy?\nbecause"
+    assert sentences(text) == [
+        "AI Marketing",
+        "Xiaomi Co.",
+        "Ltd sells cars in Beijing Co. Ltd. today",
+        "Why?",
+        "because",
+    ]
+
+
 def test_document_targets_weigh_the_title_twice_and_read_the_first_sentences() -> None:
     text = " ".join(f"Sentence {n} is here." for n in range(20))
     targets, weights = sentiment.document_targets("  Big news  ", text)

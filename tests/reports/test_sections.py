@@ -106,7 +106,14 @@ UNLINKED = [
     ("w4", "Lone Org", "lone org"),
     ("p2", "Old Org", "old org"),
     ("p3", "Old Org", "old org"),
+    # no candidates: on the not_organisations list, or tagged a place more often than not
+    ("w1", "Robotaxi", "robotaxi"),
+    ("w3", "Robotaxi", "robotaxi"),
+    ("w1", "Hong Kong", "hong kong"),
+    ("w3", "Hong Kong", "hong kong"),
 ]
+UNLINKED_PLACES = [("w4", "Hong Kong", "hong kong")] * 3
+NOT_ORGANISATIONS = [("robotaxi", "Robotaxi")]
 
 # run_id, source, finished_at, items, new_documents, errors, skipped
 SOURCE_RUNS = [
@@ -197,11 +204,13 @@ def build_rich_warehouse(path: Path) -> Path:
             conn.execute(
                 "INSERT INTO document_stories VALUES (?, ?, NULL, 1.0)", [doc_id, story_id]
             )
-        for n, (doc_id, surface, key) in enumerate(UNLINKED):
+        unlinked = [(*row, "ORG") for row in UNLINKED] + [(*r, "LOC") for r in UNLINKED_PLACES]
+        for n, (doc_id, surface, key, label) in enumerate(unlinked):
             conn.execute(
-                "INSERT INTO unlinked_mentions VALUES (?, 'text', ?, ?, ?, ?, 'ORG', 0.9)",
-                [doc_id, n * 20, n * 20 + 5, surface, key],
+                "INSERT INTO unlinked_mentions VALUES (?, 'text', ?, ?, ?, ?, ?, 0.9)",
+                [doc_id, n * 20, n * 20 + 5, surface, key, label],
             )
+        conn.executemany("INSERT INTO not_organisations VALUES (?, ?)", NOT_ORGANISATIONS)
         for run_id, source, finished, items, new, errors, skipped in SOURCE_RUNS:
             conn.execute(
                 "INSERT INTO source_runs VALUES (?, 'feeds', ?, CAST(? AS TIMESTAMPTZ), ?, ?, ?,"
@@ -325,6 +334,7 @@ def test_emerging_organisations_gain_documents_outside_the_watchlist(
     report: weekly.WeeklyReport,
 ) -> None:
     emerging = report.changes.emerging
+    # not "robotaxi" (not_organisations) or "hong kong" (tagged LOC 3 times, ORG twice)
     assert list(emerging["name_key"]) == ["evil corp", "acme mobility"]
     assert list(emerging["new"]) == [True, False]
     assert emerging.iloc[1]["name"] == "ACME Mobility"  # spellings tie 1:1, first by sort order

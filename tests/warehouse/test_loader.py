@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from warehouse import connect
@@ -151,20 +152,27 @@ def test_watchlist_sync_replaces_aliases_and_keeps_removed_entities(tmp_path: Pa
     ]
 
 
-def test_not_organisations_leave_emerging_entities_and_stay_in_unlinked_mentions(
-    tmp_path: Path,
-) -> None:
+def _with_unlinked(tmp_path: Path, rows: list[tuple[int, str, str]]) -> duckdb.DuckDBPyConnection:
+    """A warehouse of two documents and these unlinked mentions: (document 0 or 1, surface,
+    label)."""
     conn = connect(tmp_path / "w.duckdb")
     write_run(tmp_path / "landing", "run1", [item(1), item(2)])
     load_landing(conn, tmp_path / "landing")
     doc_ids = [row[0] for row in conn.execute("SELECT doc_id FROM documents").fetchall()]
-    for n, (doc_id, surface) in enumerate(
-        [(doc_ids[0], "Robotaxi"), (doc_ids[1], "Robotaxi"), (doc_ids[1], "Acme Mobility")]
-    ):
+    for n, (doc, surface, label) in enumerate(rows):
         conn.execute(
-            "INSERT INTO unlinked_mentions VALUES (?, 'text', ?, ?, ?, ?, 'ORG', 0.9)",
-            [doc_id, n, n + 5, surface, surface.lower()],
+            "INSERT INTO unlinked_mentions VALUES (?, 'text', ?, ?, ?, ?, ?, 0.9)",
+            [doc_ids[doc], n * 10, n * 10 + 5, surface, surface.lower(), label],
         )
+    return conn
+
+
+def test_not_organisations_leave_emerging_entities_and_stay_in_unlinked_mentions(
+    tmp_path: Path,
+) -> None:
+    conn = _with_unlinked(
+        tmp_path, [(0, "Robotaxi", "ORG"), (1, "Robotaxi", "ORG"), (1, "Acme Mobility", "ORG")]
+    )
 
     def emerging() -> list[str]:
         return [r[0] for r in conn.execute("SELECT name FROM emerging_entities").fetchall()]
@@ -175,6 +183,24 @@ def test_not_organisations_leave_emerging_entities_and_stay_in_unlinked_mentions
     assert conn.execute("SELECT count(*) FROM unlinked_mentions").fetchall() == [(3,)]
     sync_watchlist(conn, [], [], [])  # taken off the list: back in the view
     assert emerging() == ["Robotaxi", "Acme Mobility"]
+
+
+def test_a_name_tagged_a_place_more_often_than_an_organisation_is_no_candidate(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        (0, "Hong Kong", "ORG"),  # "the Hong Kong stock exchange"
+        (0, "Hong Kong", "LOC"),
+        (1, "Hong Kong", "LOC"),
+        (0, "Chongqing", "ORG"),  # as often ORG as LOC: kept
+        (1, "Chongqing", "LOC"),
+        (1, "Lei Jun", "PER"),  # people are kept, never candidates
+    ]
+    conn = _with_unlinked(tmp_path, rows)
+    candidates = conn.execute("SELECT surface, label FROM candidate_mentions").fetchall()
+    assert candidates == [("Chongqing", "ORG")]
+    emerging = conn.execute("SELECT name FROM emerging_entities").fetchall()
+    assert emerging == [("Chongqing",)]
 
 
 LOAD_SCRIPT = """

@@ -1,12 +1,11 @@
 -- emerging_entities: organisations outside the watchlist, by how often and how recently named.
--- Names the watchlist lists under not_organisations (table not_organisations) are left out.
+-- Which mentions count (not_organisations and names mostly tagged as places are left out) is
+-- the view candidate_mentions.
 CREATE OR REPLACE VIEW emerging_entities AS
 WITH named AS (
     SELECT u.name_key, u.surface, u.doc_id,
            coalesce(d.published_at, d.first_seen_at) AS seen_at
-    FROM unlinked_mentions u JOIN documents d USING (doc_id)
-    WHERE u.label = 'ORG'
-      AND u.name_key NOT IN (SELECT name_key FROM not_organisations)
+    FROM candidate_mentions u JOIN documents d USING (doc_id)
 ),
 newest AS (SELECT max(seen_at) AS newest_at FROM named)
 SELECT
@@ -22,4 +21,4 @@ SELECT
 FROM named
 GROUP BY name_key
 ORDER BY documents_last_7_days DESC, documents DESC;
-COMMENT ON VIEW emerging_entities IS 'Organisations the NER model found outside the watchlist (less the names in not_organisations): documents, mentions, first and last seen, and the last 7 days against the 7 before (relative to the newest document).';
+COMMENT ON VIEW emerging_entities IS 'Organisations the NER model found outside the watchlist (the mentions of view candidate_mentions): documents, mentions, first and last seen, and the last 7 days against the 7 before (relative to the newest document).';
