@@ -15,8 +15,8 @@ def to_contract(
 ) -> dict[str, Any]:
     """One output line. `entities` maps a watchlist entity id to {name, type}.
 
-    Watchlist entities carry their id; organisations outside the watchlist have `id: null`, their
-    text as `name` and the NER type. Mention offsets are into the field named by `field`. Fields
+    Watchlist entities carry their id; organisations, people and places outside the watchlist
+    have `id: null`, their text as `name` and the NER type (ORG, PER, LOC). Mention offsets are into the field named by `field`. Fields
     whose model is not configured are null/empty, never guessed. Events carry watchlist names as
     parties, the event's own date cut to its precision, the evidence sentence and a confidence.
     """
