@@ -400,8 +400,12 @@ def enrich_command(
     models: ModelsOption = None,
     home: HomeOption = None,
 ) -> None:
-    """Find entities (watchlist aliases and the NER model), sentiment and relevance in documents
-    not yet enriched, or enriched with an older watchlist or model."""
+    """Enrich the documents not yet enriched with the current watchlist and models.
+
+    Finds watchlist entities (aliases and NER), other organisations, people and
+    places, sentiment, relevance, events and stories. A new watchlist or model
+    version enriches again. Each batch is one transaction: a rerun completes an
+    interrupted run and adds no duplicates."""
     _guard(lambda: _run_enrich(_home(ctx, home), load_watchlist(watchlist), models))
 
 

@@ -16,9 +16,10 @@ def to_contract(
     """One output line. `entities` maps a watchlist entity id to {name, type}.
 
     Watchlist entities carry their id; organisations, people and places outside the watchlist
-    have `id: null`, their text as `name` and the NER type (ORG, PER, LOC). Mention offsets are into the field named by `field`. Fields
-    whose model is not configured are null/empty, never guessed. Events carry watchlist names as
-    parties, the event's own date cut to its precision, the evidence sentence and a confidence.
+    have `id: null`, their text as `name` and the NER type (ORG, PER, LOC). Mention offsets are
+    into the field named by `field`. Fields whose model is not configured are null/empty, never
+    guessed. Events carry watchlist names as parties, the event's own date cut to its
+    precision, the evidence sentence and a confidence.
     """
     grouped: dict[tuple[str | None, str], dict[str, Any]] = {}
     for m in result.mentions:
