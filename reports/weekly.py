@@ -720,10 +720,14 @@ def _execute_notebook(notebook: Path, parameters: dict[str, Any]) -> NotebookNod
 
 
 def _kernel_config() -> Config:
-    """Encrypt the kernel's local channels (CurveZMQ) when pyzmq supports it.
+    """Encrypt the kernel's local channels (CurveZMQ) when pyzmq supports it, and keep the
+    kernel's own log out of the weekly job's log.
 
-    Besides keeping the notebook's data private to this process, this silences ipykernel's
-    "running over TCP without encryption" warning in the weekly job's log.
+    Encryption keeps the notebook's data private to this process and silences ipykernel's
+    "running over TCP without encryption" warning. jupyter_client interrupts a kernel (SIGINT)
+    before it asks it to shut down, and now and then the signal lands while the kernel handles
+    a message: it then logs "ERROR | KeyboardInterrupt caught in kernel" although the report
+    rendered. A cell that fails still fails the render, through papermill, with its error.
     """
     import zmq
     from traitlets.config import Config
@@ -731,6 +735,7 @@ def _kernel_config() -> Config:
     config = Config()
     if zmq.has("curve"):
         config.KernelManager.transport_encryption = "auto"
+    config.NotebookClient.extra_arguments = ["--IPKernelApp.log_level=CRITICAL"]
     return config
 
 

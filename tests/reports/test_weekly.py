@@ -575,3 +575,36 @@ def test_previous_week_boundaries_are_inclusive(conn: duckdb.DuckDBPyConnection)
     w18 = weekly.load_weekly(conn, "2025-W18")
     assert list(w18.documents["doc_id"]) == ["p1", "p2", "p3", "p4"]
     assert w18.end + timedelta(days=1) == date(2025, 5, 5)
+
+
+def _notebook(tmp_path: Path, *sources: str) -> Path:
+    import nbformat
+
+    path = tmp_path / "report.ipynb"
+    notebook = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
+    notebook.cells = [nbformat.v4.new_code_cell(s) for s in sources]  # type: ignore[no-untyped-call]
+    nbformat.write(notebook, path)  # type: ignore[no-untyped-call]
+    return path
+
+
+def test_a_failing_cell_fails_the_render_with_its_error(tmp_path: Path) -> None:
+    path = _notebook(tmp_path, "x = 1", "raise ValueError('bad week')")
+    with pytest.raises(ReportError, match=r"failed in cell 2: ValueError: bad week"):
+        weekly._execute_notebook(path, {})
+
+
+def test_the_kernels_own_log_stays_out_of_the_jobs_log(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # jupyter_client interrupts the kernel before shutting it down, and ipykernel may log
+    # "ERROR | KeyboardInterrupt caught in kernel" for it: an error line for a report that
+    # rendered. The kernel runs with its log level at CRITICAL.
+    path = _notebook(
+        tmp_path,
+        "from ipykernel.kernelapp import IPKernelApp\n"
+        "IPKernelApp.instance().log.error('kernel noise')\n"
+        "print('rendered')",
+    )
+    executed = weekly._execute_notebook(path, {})
+    assert "rendered" in executed.cells[-1].outputs[0]["text"]
+    assert "kernel noise" not in capfd.readouterr().err
