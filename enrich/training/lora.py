@@ -17,16 +17,10 @@ from typing import Any
 import torch
 from torch import nn
 
+from enrich.bases import MINILM
 from enrich.models import ARTIFACT_CONFIG, ARTIFACT_WEIGHTS
 
-TARGETS = (
-    "attention.self.query",
-    "attention.self.key",
-    "attention.self.value",
-    "attention.output.dense",
-    "intermediate.dense",
-    "output.dense",
-)
+TARGETS = MINILM.lora_targets  # BERT's names; `adapt` takes another base's
 
 
 class LoRALinear(nn.Module):
@@ -60,8 +54,9 @@ def _is_full(name: str) -> bool:
     )
 
 
-def adapt(model: nn.Module, rank: int, alpha: float) -> Adapted:
-    """Freeze `model`, wrap the encoder's linear layers with LoRA, unfreeze the small tensors."""
+def adapt(model: nn.Module, rank: int, alpha: float, targets: tuple[str, ...] = TARGETS) -> Adapted:
+    """Freeze `model`, wrap the encoder's linear layers named by `targets` (name suffixes) with
+    LoRA, unfreeze the small tensors."""
     for param in model.parameters():
         param.requires_grad_(False)
     full = {name: p for name, p in model.named_parameters() if _is_full(name)}
@@ -69,7 +64,7 @@ def adapt(model: nn.Module, rank: int, alpha: float) -> Adapted:
         param.requires_grad_(True)
     lora: dict[str, LoRALinear] = {}
     for name, module in list(model.named_modules()):
-        if ".encoder.layer." not in name or not name.endswith(TARGETS):
+        if ".encoder.layer." not in name or not name.endswith(targets):
             continue
         if not isinstance(module, nn.Linear):
             continue

@@ -20,10 +20,13 @@ def ner_model() -> models.LoadedModel:
     return models.load_ner()
 
 
-@pytest.fixture(scope="module")
-def sentiment_model() -> models.LoadedModel:
-    _need("sentiment")
-    return models.load_sentiment()
+@pytest.fixture(scope="module", params=["bundled", models.BUNDLED_MINILM])
+def sentiment_model(request: pytest.FixtureRequest) -> models.LoadedModel:
+    """The default sentiment model (on MPNet, which `carintel models fetch` put on this
+    machine: the README's test command runs it) and the smaller one on MiniLM."""
+    source = str(request.param)
+    _need("sentiment" if source == "bundled" else "sentiment-minilm")
+    return models.load_sentiment(models.ModelSpec(source=source))
 
 
 def test_bundled_ner_finds_companies_and_places(ner_model: models.LoadedModel) -> None:
@@ -60,3 +63,8 @@ def test_bundled_sentiment_on_clear_sentences(sentiment_model: models.LoadedMode
     targets = [sentiment.Target(s, s.index(m), s.index(m) + len(m)) for s, m, _ in cases]
     found = sentiment.classify(sentiment_model, targets)
     assert [f.label for f in found] == [label for _, _, label in cases]
+
+
+def test_each_bundled_sentiment_model_names_its_base(sentiment_model: models.LoadedModel) -> None:
+    assert sentiment_model.name in {"carintel-sentiment-mpnet", "carintel-sentiment-minilm"}
+    assert sentiment_model.version.startswith("bundled-")

