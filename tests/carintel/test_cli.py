@@ -181,3 +181,43 @@ def test_models_eval_events_prints_macro_f1_and_date_accuracy() -> None:
 def test_models_rejects_an_unknown_kind() -> None:
     result = run_cli("models", "train", "poetry", check=False)
     assert result.returncode == 1 and "ner, sentiment, events" in result.stderr
+
+
+def test_without_the_fetched_encoder_enrichment_says_to_fetch_it_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "a", "text": "Xiaomi shares rose."}\n', encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    result = run_cli(
+        "annotate",
+        str(source),
+        "-o",
+        str(target),
+        check=False,
+        env={"CARINTEL_MODELS_HOME": str(tmp_path / "no-models")},
+    )
+    assert result.returncode != 0
+    assert "carintel models fetch" in result.stderr
+    assert "bundled-minilm" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not target.exists()
+
+
+def test_the_smaller_sentiment_model_needs_nothing_fetched(tmp_path: Path) -> None:
+    config = tmp_path / "enrich.yaml"
+    config.write_text("sentiment:\n  source: bundled-minilm\n", encoding="utf-8")
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "a", "text": "Xiaomi shares soared."}\n', encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    run_cli(
+        "annotate",
+        str(source),
+        "-o",
+        str(target),
+        "--models",
+        str(config),
+        env={"CARINTEL_MODELS_HOME": str(tmp_path / "no-models")},
+    )
+    (record,) = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert record["sentiment"]["label"] in {"positive", "neutral", "negative"}
