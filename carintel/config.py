@@ -20,12 +20,20 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from carintel.errors import ConfigError
 from carintel.paths import default_config_dir
+from crawlers.query_rules import (
+    bluesky_query_problems,
+    gdelt_query_problems,
+    mastodon_tag_problems,
+    reddit_query_problems,
+    reddit_subreddit_problems,
+)
 from enrich.resolve import name_key
 
 EntityType = Literal["company", "venture", "brand", "product", "person"]
@@ -241,6 +249,14 @@ class SitemapSource(FeedSource):
     """A news sitemap (or a sitemap index leading to one)."""
 
 
+def _api_rules(info: ValidationInfo, problems: list[str]) -> None:
+    """Raise the problems an API would have with a query (see crawlers.query_rules), unless the
+    file is loaded with `query_rules=False` (`carintel sources check` reports them per source)."""
+    relaxed = isinstance(info.context, dict) and info.context.get("query_rules") is False
+    if problems and not relaxed:
+        raise ValueError("; ".join(problems))
+
+
 class ApiSource(BaseModel):
     """A source read through an API. `api_base` points the spider at another server (a mirror,
     or a local fixture server in tests); by default the service's public endpoint."""
@@ -259,6 +275,12 @@ class GdeltSource(ApiSource):
     max_records: Annotated[int, Field(ge=1, le=250)] = 250
     first_lookback_hours: Annotated[int, Field(ge=1, le=24 * 90)] = 72
 
+    @field_validator("query")
+    @classmethod
+    def _gdelt_rules(cls, v: str, info: ValidationInfo) -> str:
+        _api_rules(info, gdelt_query_problems(v))
+        return v
+
 
 class HackerNewsSource(ApiSource):
     """Hacker News stories (and their comments) matching a query, via the Algolia search API."""
@@ -274,14 +296,33 @@ class MastodonSource(ApiSource):
     instance: Annotated[str, Field(min_length=3)]
     tag: Annotated[str, Field(min_length=1)]
 
+    @field_validator("tag")
+    @classmethod
+    def _hashtag(cls, v: str, info: ValidationInfo) -> str:
+        _api_rules(info, mastodon_tag_problems(v))
+        return v
+
 
 class RedditSource(ApiSource):
     """New posts of a subreddit (optionally a search in it); OAuth app credentials from the
-    environment: REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET (and REDDIT_USER_AGENT)."""
+    environment: REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET and REDDIT_USERNAME (for the User-Agent
+    Reddit requires; or REDDIT_USER_AGENT)."""
 
     subreddit: Annotated[str, Field(min_length=1)]
     query: str | None = None
     comments: bool = True
+
+    @field_validator("subreddit")
+    @classmethod
+    def _subreddit_name(cls, v: str, info: ValidationInfo) -> str:
+        _api_rules(info, reddit_subreddit_problems(v))
+        return v
+
+    @field_validator("query")
+    @classmethod
+    def _query_length(cls, v: str | None, info: ValidationInfo) -> str | None:
+        _api_rules(info, reddit_query_problems(v))
+        return v
 
 
 class BlueskySource(ApiSource):
@@ -289,6 +330,12 @@ class BlueskySource(ApiSource):
     BLUESKY_HANDLE and BLUESKY_APP_PASSWORD."""
 
     query: Annotated[str, Field(min_length=1)]
+
+    @field_validator("query")
+    @classmethod
+    def _no_boolean_operators(cls, v: str, info: ValidationInfo) -> str:
+        _api_rules(info, bluesky_query_problems(v))
+        return v
 
 
 # The spider that reads each section of the sources file.
@@ -383,7 +430,7 @@ def _explain(path: Path, data: Any, exc: ValidationError) -> ConfigError:
     lines = [f"{path}: {exc.error_count()} problem(s):"]
     for err in exc.errors():
         where = _describe_location(data, err["loc"])
-        lines.append(f"  - {where}: {err['msg']}")
+        lines.append(f"  - {where}: {err['msg'].removeprefix('Value error, ')}")
     lines.append("Fix the entries above; the schema is documented in the README.")
     return ConfigError("\n".join(lines))
 
@@ -415,11 +462,13 @@ def load_watchlist(path: Path | None = None) -> Watchlist:
         raise _explain(path, data, exc) from None
 
 
-def load_sources(path: Path | None = None) -> Sources:
+def load_sources(path: Path | None = None, *, query_rules: bool = True) -> Sources:
+    """The sources file, validated. `query_rules=False` accepts queries an API would refuse
+    (crawlers.query_rules): `carintel sources check` reports those per source instead."""
     path = path or default_config_dir() / "sources.yaml"
     data = _read_yaml(path)
     try:
-        return Sources.model_validate(data)
+        return Sources.model_validate(data, context={"query_rules": query_rules})
     except ValidationError as exc:
         raise _explain(path, data, exc) from None
 

@@ -518,6 +518,49 @@ def test_missing_sources_file(tmp_path: Path) -> None:
     assert "file not found" in config_error(load_sources, tmp_path / "sources.yaml")
 
 
+QUERY_RULE_BREAKERS = """
+feeds:
+  - {name: ok, url: "https://ok.example/feed"}
+gdelt:
+  - {name: fine, query: '(Xiaomi OR Huawei) carmaker'}
+  - {name: tech_ev, query: '(Xiaomi OR Huawei) (EV OR "electric vehicle")'}
+bluesky:
+  - {name: crossover, query: Xiaomi SU7 OR Afeela OR HIMA}
+mastodon:
+  - {name: spaced, instance: mastodon.social, tag: electric vehicles}
+reddit:
+  - {name: sub, subreddit: r/electric vehicles}
+"""
+
+
+def test_queries_an_api_would_refuse_fail_the_load_naming_entry_and_fix(tmp_path: Path) -> None:
+    message = config_error(load_sources, write(tmp_path, "sources.yaml", QUERY_RULE_BREAKERS))
+    assert "4 problem(s)" in message
+    assert "gdelt[1] (tech_ev).query: GDELT refuses terms shorter than 3 characters" in message
+    assert '"electric vehicle", not EV' in message and "Value error" not in message
+    assert "bluesky[0] (crossover).query: Bluesky search has no OR" in message
+    assert "one bluesky entry per alternative: 'Xiaomi SU7', 'Afeela', 'HIMA'" in message
+    assert "mastodon[0] (spaced).tag" in message and "'electricvehicles'" in message
+    assert "reddit[0] (sub).subreddit" in message
+
+
+def test_the_source_check_loads_such_queries_to_report_them(tmp_path: Path) -> None:
+    path = write(tmp_path, "sources.yaml", QUERY_RULE_BREAKERS)
+    sources = load_sources(path, query_rules=False)
+    assert [s.name for s in sources.gdelt] == ["fine", "tech_ev"]
+
+
+def test_shipped_queries_follow_the_api_rules(sources: Sources) -> None:
+    from crawlers.query_rules import source_problems
+
+    for section, entries in sources.sections().items():
+        for entry in entries:
+            assert source_problems(section, entry.model_dump()) == [], entry.name
+    assert len(sources.bluesky) >= 2  # one entry per alternative: Bluesky has no OR
+    krasia = next(s for s in sources.feeds if s.name == "krasia")
+    assert krasia.url == "https://kr-asia.com/feed/"
+
+
 # -- alias precedence and clashes -----------------------------------------------------------
 
 
