@@ -28,7 +28,8 @@ def _jsonable(value: Any) -> Any:
 
 
 def source_health(stats: dict[str, Any], source: str) -> dict[str, Any]:
-    """One source's share of a run: requests, items, errors by reason, 304s, seen-before."""
+    """One source's share of a run: requests, items, errors by reason, 304s, seen-before, and
+    the article pages refused with 401/403."""
     prefix = f"carintel/source/{source}/"
     mine = {k[len(prefix) :]: v for k, v in stats.items() if k.startswith(prefix)}
     skipped = {
@@ -41,6 +42,7 @@ def source_health(stats: dict[str, Any], source: str) -> dict[str, Any]:
         "skipped": skipped,
         "not_modified": int(mine.get("not_modified", 0)),
         "seen_before": int(mine.get("seen_before", 0)),
+        "blocked_pages": int(mine.get("blocked_pages", 0)),  # article pages refused (401/403)
     }
 
 

@@ -28,6 +28,8 @@ class SpiderRun:
     finish_reason: str
     not_modified: int = 0  # listings answered 304
     seen_before: int = 0  # entries not fetched again: an earlier run had them
+    # source -> article pages the site refused with 401/403 (its listing answered)
+    blocked_pages: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,15 @@ class CrawlResult:
     def fetched_nothing_new_but_worked(self) -> bool:
         """No item, but the sources answered (304s, or only entries seen before)."""
         return any(s.not_modified or s.seen_before for s in self.spiders)
+
+    @property
+    def blocked_pages(self) -> dict[str, int]:
+        """Per source, the article pages refused with 401/403 in this run."""
+        total: dict[str, int] = {}
+        for s in self.spiders:
+            for source, n in s.blocked_pages.items():
+                total[source] = total.get(source, 0) + n
+        return dict(sorted(total.items()))
 
     @property
     def skipped(self) -> dict[str, int]:
@@ -112,6 +123,11 @@ def read_run(run_dir: Path) -> tuple[SpiderRun, ...]:
                 finish_reason=data["finish_reason"],
                 not_modified=int(data["stats"].get("carintel/not_modified", 0)),
                 seen_before=int(data["stats"].get("carintel/seen_before", 0)),
+                blocked_pages={
+                    str(s["name"]): int(s["blocked_pages"])
+                    for s in data.get("sources", [])
+                    if s.get("blocked_pages")
+                },
             )
         )
     return tuple(runs)

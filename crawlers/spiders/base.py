@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -204,8 +205,43 @@ class SourceSpider(scrapy.Spider):
         )
 
 
+BLOCKED_STATUSES = (401, 403)
+
+
 class ArticleSpider(SourceSpider):
-    """Listings (feeds, sitemaps) in `start()`, their entries followed to article pages."""
+    """Listings (feeds, sitemaps) in `start()`, their entries followed to article pages.
+
+    An article page refused with 401/403 while its listing answered is counted under its status
+    (`http_403`) and also as `carintel/blocked_pages` for its source, and the spider closes with
+    one warning per such source: sites that refuse non-browser clients their pages (InsideEVs
+    is reported to) then read as a clear reason, not as scattered failures."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.blocked_hosts: dict[str, dict[str, int]] = {}  # source -> host -> pages refused
+
+    def on_error(self, failure: Failure) -> None:
+        super().on_error(failure)
+        request = getattr(failure, "request", None)
+        response = getattr(failure.value, "response", None)
+        if request is None or response is None or request.meta.get("listing"):
+            return
+        source = request.meta.get("source")
+        if response.status in BLOCKED_STATUSES and source:
+            self.count("carintel/blocked_pages", source)
+            by_host = self.blocked_hosts.setdefault(source, {})
+            host = urlsplit(request.url).netloc
+            by_host[host] = by_host.get(host, 0) + 1
+
+    def _save_state(self, spider: scrapy.Spider, reason: str) -> None:
+        super()._save_state(spider, reason)
+        for source, by_host in sorted(self.blocked_hosts.items()):
+            refused = sum(by_host.values())
+            self.logger.warning(
+                "%s: %d article page(s) refused with HTTP 401/403 by %s: the site refuses this "
+                "crawler (non-browser clients) its pages; their text cannot be collected",
+                source, refused, ", ".join(sorted(by_host)),
+            )  # fmt: skip
 
     # -- listings ---------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -177,6 +177,43 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+# -- requests and credentials ---------------------------------------------------------------
+
+
+def api_base(source: dict[str, Any]) -> str:
+    return str(source.get("api_base") or API).rstrip("/")
+
+
+def session_url(source: dict[str, Any]) -> str:
+    return f"{api_base(source)}/com.atproto.server.createSession"
+
+
+def session_body(handle: str, password: str) -> bytes:
+    return json.dumps({"identifier": handle, "password": password}).encode("utf-8")
+
+
+def search_url(source: dict[str, Any], since: str | None = None, cursor: str | None = None) -> str:
+    """`searchPosts` for the source's query, newest first (`sort=latest`)."""
+    params: dict[str, Any] = {"q": source["query"], "limit": PAGE_LIMIT, "sort": "latest"}
+    if since:
+        params["since"] = since
+    if cursor:
+        params["cursor"] = cursor
+    return f"{api_base(source)}/app.bsky.feed.searchPosts?{urlencode(params, quote_via=quote)}"
+
+
+def credentials(env: Mapping[str, str] = os.environ) -> tuple[str, str] | None:
+    """(handle, app password) from the environment, or None when either is missing."""
+    handle, password = env.get(ENV_HANDLE, "").strip(), env.get(ENV_PASSWORD, "").strip()
+    return (handle, password) if handle and password else None
+
+
+MISSING_CREDENTIALS = (
+    f"set {ENV_HANDLE} (your handle) and {ENV_PASSWORD} (an app password from Settings > "
+    "Privacy and security > App passwords)"
+)
+
+
 # -- the spider -----------------------------------------------------------------------------
 
 
@@ -197,30 +234,30 @@ class BlueskySpider(SourceSpider):
 
     @staticmethod
     def _api_base(source: dict[str, Any]) -> str:
-        return str(source.get("api_base") or API).rstrip("/")
+        return api_base(source)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if not self.sources:
             self.logger.warning("bluesky: no sources given; nothing to crawl")
             return
-        handle, password = os.environ.get(ENV_HANDLE, ""), os.environ.get(ENV_PASSWORD, "")
-        if not handle or not password:
+        found = credentials()
+        if found is None:
             self.logger.warning(
-                "bluesky: no credentials, skipping %s: set %s (your handle) and %s (an app "
-                "password from Settings > Privacy and security > App passwords)",
-                ", ".join(s["name"] for s in self.sources), ENV_HANDLE, ENV_PASSWORD,
+                "bluesky: no credentials, skipping %s: %s",
+                ", ".join(s["name"] for s in self.sources), MISSING_CREDENTIALS,
             )  # fmt: skip
             for source in self.sources:
                 self.count(f"{SKIPPED}missing_credentials", source["name"])
             return
-        by_base: dict[str, list[str]] = {}
+        handle, password = found
+        by_url: dict[str, list[str]] = {}
         for source in self.sources:
-            by_base.setdefault(self._api_base(source), []).append(source["name"])
-        for base, names in by_base.items():
+            by_url.setdefault(session_url(source), []).append(source["name"])
+        for url, names in by_url.items():
             yield scrapy.Request(
-                f"{base}/com.atproto.server.createSession",
+                url,
                 method="POST",
-                body=json.dumps({"identifier": handle, "password": password}),
+                body=session_body(handle, password),
                 headers={"Content-Type": "application/json", "Accept": "application/json"},
                 callback=self.parse_session,
                 errback=self.on_login_error,
@@ -254,14 +291,8 @@ class BlueskySpider(SourceSpider):
     ) -> scrapy.Request:
         """A page of results. `since` and `seen` (the posts at exactly `since`, already read)
         are the cursor as this run found it, kept for every page of the run."""
-        params: dict[str, Any] = {"q": source["query"], "limit": PAGE_LIMIT, "sort": "latest"}
-        if since:
-            params["since"] = since
-        if cursor:
-            params["cursor"] = cursor
-        query = urlencode(params, quote_via=quote)
         return scrapy.Request(
-            f"{self._api_base(source)}/app.bsky.feed.searchPosts?{query}",
+            search_url(source, since, cursor),
             headers={"Authorization": auth, "Accept": "application/json"},
             callback=self.parse_search,
             errback=self.on_error,

@@ -9,15 +9,20 @@ received), up to `MAX_WINDOWS` windows per source and run.
   slot (`gdelt-api`, concurrency 1, `CARINTEL_API_MIN_DELAY` seconds apart, default 6, no
   jitter, AutoThrottle told not to adjust it); the article sites GDELT links to keep the
   project's ordinary per-site politeness.
-- **Throttling.** When over the limit GDELT answers HTTP 200 with a plain-text plea ("Please
-  limit requests to one every 5 seconds ..."). The first such answer for a source is counted
-  (`carintel/throttled`) and the request is retried once, after ten times the API delay (60 s by
-  default). A second one is skipped as `throttled`, and the source's cursor is not advanced, so
-  the next run asks again from the same point.
-- **Errors.** Any other body that is not the expected JSON (GDELT's error texts such as "Invalid
-  query", an HTML page, a truncated document) is skipped as `api_error`; an article record
-  without a usable URL or `seendate` is skipped as `bad_record`. A 429 goes through
-  crawlers.throttle like any site's; other HTTP errors are counted as `http_NNN`.
+- **Throttling.** GDELT says "too fast" in two ways. Either HTTP 429, which crawlers.throttle
+  handles as for any site (the API slot pauses, Retry-After honoured, the request retried; still
+  429 after CARINTEL_THROTTLE_RETRIES tries: skipped as `http_429`). Or HTTP 200 with a
+  plain-text plea ("Please limit requests to one every 5 seconds ..."): the first such answer
+  for a source is counted (`carintel/throttled`) and the request is retried once, after ten
+  times the API delay (60 s by default); a second one is skipped as `throttled`. Either way the
+  source's cursor is not advanced, so the next run asks again from the same point.
+- **Refused queries.** GDELT refuses a query with HTTP 200 and one line of text ("The
+  specified phrase is too short.", "Parentheses may only be used around OR'd statements.", ...):
+  skipped as `query_rejected` with that text. The sources file is checked against the known
+  rules when it loads (crawlers.query_rules), so this should only meet rules not yet known.
+- **Errors.** Any other body that is not the expected JSON (an HTML page, a truncated document)
+  is skipped as `api_error`; an article record without a usable URL or `seendate` is skipped as
+  `bad_record`; other HTTP errors are counted as `http_NNN`.
 - **Cursor** (`state/cursors/gdelt/SOURCE.json`): `{"startdatetime": "YYYYMMDDHHMMSS"}`, the
   newest `seendate` received; the next run starts there (inclusive: the seen-URL store and the
   run's duplicate filter drop the articles received twice). First run: now minus
@@ -62,6 +67,11 @@ _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _THROTTLED = re.compile(
     r"limit requests to one every|rate.?limit|too many requests|slow down", re.IGNORECASE
 )
+_REFUSED = re.compile(
+    r"too short|too common|parenthes[ie]s may only|OR'?s may only|invalid query|illegal char"
+    r"|query (?:is|was) too long|cannot be nested|your search contained",
+    re.IGNORECASE,
+)
 
 
 class GdeltError(Exception):
@@ -72,6 +82,12 @@ class GdeltError(Exception):
 
 class GdeltThrottled(GdeltError):
     reason = "throttled"
+
+
+class GdeltQueryRejected(GdeltError):
+    """GDELT refused the query itself (its text says why); asking again will not help."""
+
+    reason = "query_rejected"
 
 
 @dataclass(frozen=True)
@@ -137,7 +153,8 @@ def _fix_escape(match: re.Match[str]) -> str:
 
 def parse_article_list(body: bytes) -> ArticleList:
     """The JSON of a `mode=artlist&format=json` answer. Raises GdeltThrottled for the rate-limit
-    text GDELT sends with HTTP 200, GdeltError for any other body that is not an article list.
+    text GDELT sends with HTTP 200, GdeltQueryRejected for its texts that refuse the query, and
+    GdeltError for any other body that is not an article list.
     `{}` (what GDELT sends when nothing matches) is an empty list."""
     text = body.decode("utf-8", "replace").lstrip("\ufeff").strip()
     if not text:
@@ -149,6 +166,8 @@ def parse_article_list(body: bytes) -> ArticleList:
         first_line = text.splitlines()[0][:200]
         if _THROTTLED.search(text[:2000]):
             raise GdeltThrottled(first_line) from None
+        if not text.startswith(("{", "[", "<")) and _REFUSED.search(text[:2000]):
+            raise GdeltQueryRejected(first_line) from None
         try:  # titles copied with a stray backslash ("\'") make invalid JSON escapes
             data = json.loads(_ESCAPE.sub(_fix_escape, text), strict=False)
             repaired = True

@@ -15,6 +15,13 @@ pages in all (default 1).
 
 Cursor (`state/cursors/mastodon/SOURCE.json`): `{"min_id": newest status id seen}`.
 
+Logged-out access: since Mastodon 4.5 a server may serve hashtag timelines to logged-in users
+only. It then answers 401, or an empty list, which alone cannot be told from "no new posts". A
+401 is counted as `logged_out_access_disabled`; after an empty first page the spider asks the
+server (`GET /api/v2/instance`, `configuration.timelines_access.hashtag_feeds`) and counts the
+same reason when the setting says so. A server that shows logged-out clients its own users'
+posts only (`local: public`, `remote` not) is logged, not counted.
+
 Reblogs: tag timelines hold original statuses, but if a server does put a reblog in one, the
 inner (reblogged) status is the post we keep: it carries the text, the author and the counts.
 The outer id still moves the cursor, since that is the timeline position. Statuses behind a
@@ -33,6 +40,8 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import scrapy
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
 from crawlers.items import ArticleItem
 from crawlers.social import html_to_text
@@ -41,6 +50,7 @@ from crawlers.stats import SKIPPED
 
 PAGE_LIMIT = 40  # the API's maximum for timelines
 TITLE_CHARS = 120
+LOGGED_OUT_DISABLED = "logged_out_access_disabled"  # the skip reason
 
 
 class MastodonError(ValueError):
@@ -200,6 +210,50 @@ def parse_timeline(body: bytes, web_base: str) -> tuple[list[Status], list[str],
     return statuses, ids, dropped
 
 
+def web_base(source: dict[str, Any]) -> str:
+    return "https://" + str(source["instance"]).strip().strip("/").removeprefix("https://")
+
+
+def api_base(source: dict[str, Any]) -> str:
+    return str(source.get("api_base") or web_base(source)).rstrip("/")
+
+
+def timeline_url(source: dict[str, Any], **params: str | int) -> str:
+    """`{api_base}/api/v1/timelines/tag/TAG?limit=40&...` for a source's hashtag."""
+    tag = str(source["tag"]).strip().lstrip("#")
+    query = urlencode({"limit": PAGE_LIMIT, **params})
+    return f"{api_base(source)}/api/v1/timelines/tag/{quote(tag, safe='')}?{query}"
+
+
+def instance_url(source: dict[str, Any]) -> str:
+    return f"{api_base(source)}/api/v2/instance"
+
+
+def hashtag_feed_access(body: bytes) -> tuple[str, str] | None:
+    """Who may read hashtag timelines, from a `/api/v2/instance` answer: (local, remote), each
+    `public`, `authenticated` or `disabled`; None when the server does not say (before 4.5)."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return None
+    config = payload.get("configuration") if isinstance(payload, dict) else None
+    access = config.get("timelines_access") if isinstance(config, dict) else None
+    feeds = access.get("hashtag_feeds") if isinstance(access, dict) else None
+    if not isinstance(feeds, dict):
+        return None
+    return str(feeds.get("local") or "public"), str(feeds.get("remote") or "public")
+
+
+def logged_out_message(source: dict[str, Any]) -> str:
+    """What to tell the user when a server keeps its hashtag timelines from logged-out clients."""
+    instance = str(source.get("instance") or "the server")
+    tag = str(source.get("tag") or "").lstrip("#")
+    return (
+        f"{instance} serves hashtag timelines to logged-in users only (a Mastodon 4.5 setting), "
+        f"so #{tag} reads as empty without an account: move this source to another instance"
+    )
+
+
 def error_message(body: bytes) -> str:
     """The API's `{"error": "..."}` message, if the body is one."""
     try:
@@ -226,18 +280,16 @@ class MastodonSpider(SourceSpider):
 
     @staticmethod
     def web_base(source: dict[str, Any]) -> str:
-        return "https://" + str(source["instance"]).strip().strip("/").removeprefix("https://")
+        return web_base(source)
 
     def api_base(self, source: dict[str, Any]) -> str:
-        return str(source.get("api_base") or self.web_base(source)).rstrip("/")
+        return api_base(source)
 
     def timeline_request(
         self, source: dict[str, Any], direction: str, page: int, **params: str
     ) -> scrapy.Request:
-        tag = str(source["tag"]).lstrip("#")
-        query = urlencode({"limit": PAGE_LIMIT, **params})
         return scrapy.Request(
-            f"{self.api_base(source)}/api/v1/timelines/tag/{quote(tag, safe='')}?{query}",
+            timeline_url(source, **params),
             headers={"Accept": "application/json"},
             callback=self.parse_timeline,
             errback=self.on_error,
@@ -272,6 +324,8 @@ class MastodonSpider(SourceSpider):
         if newest:
             self.cursors.update(name, min_id=newest)
         if not ids:
+            if page == 1:
+                yield self.instance_request(source)
             return
         links = parse_link_header((response.headers.get(b"Link") or b"").decode("latin-1"))
         settings = self.crawler.settings
@@ -287,6 +341,48 @@ class MastodonSpider(SourceSpider):
             max_id = links.get("next", {}).get("max_id")
             if max_id:
                 yield self.timeline_request(source, "first", page + 1, max_id=max_id)
+
+    def instance_request(self, source: dict[str, Any]) -> scrapy.Request:
+        """Does the server show hashtag timelines to logged-out clients? (asked after an empty
+        first page, which could mean either "nothing new" or "not for you")."""
+        return scrapy.Request(
+            instance_url(source),
+            headers={"Accept": "application/json"},
+            callback=self.parse_instance,
+            meta={"source": source["name"], "handle_httpstatus_all": True},
+            dont_filter=True,
+        )
+
+    def parse_instance(self, response: Response) -> None:
+        name = response.meta["source"]
+        access = hashtag_feed_access(response.body) if response.status == 200 else None
+        if access is None:
+            return
+        source = self.source_named(name)
+        local, remote = access
+        if local != "public" and remote != "public":
+            self.skip(LOGGED_OUT_DISABLED, name, response.url, logged_out_message(source))
+        elif remote != "public":
+            self.logger.info(
+                "%s: %s shows logged-out clients only its own users' posts under #%s",
+                name, source.get("instance"), str(source.get("tag")).lstrip("#"),
+            )  # fmt: skip
+
+    def on_error(self, failure: Failure) -> None:
+        """A 401 from a public timeline means the server keeps it from logged-out clients."""
+        request = getattr(failure, "request", None)
+        if isinstance(failure.value, HttpError) and request is not None:
+            response = failure.value.response
+            name = request.meta.get("source")
+            if response.status == 401 and name:
+                said = error_message(response.body)
+                detail = logged_out_message(self.source_named(name))
+                self.skip(
+                    LOGGED_OUT_DISABLED, name, request.url,
+                    f"{detail} (the server says: {said})" if said else detail,
+                )  # fmt: skip
+                return
+        super().on_error(failure)
 
     def item(self, response: Response, source: str, status: Status) -> ArticleItem:
         return self.post_item(

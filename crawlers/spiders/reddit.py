@@ -5,10 +5,17 @@ with HTTP basic auth (REDDIT_CLIENT_ID : REDDIT_CLIENT_SECRET, from the environm
 bearer token, then `GET https://oauth.reddit.com/r/SUB/new?limit=100` (or
 `/r/SUB/search?q=...&restrict_sr=1&sort=new`) and, per new post, `/comments/ID?depth=2`.
 With `api_base` set, both the API and the token endpoint (`{api_base}/api/v1/access_token`) are
-read from there (a mirror, or a local fixture server in tests). Every request carries a
-descriptive User-Agent (REDDIT_USER_AGENT, else the crawler's), as Reddit's API rules ask.
+read from there (a mirror, or a local fixture server in tests).
 
-Without credentials the spider logs one line naming the variables to set, counts
+Every request carries the User-Agent Reddit's API rules require,
+`<platform>:<app ID>:<version> (by /u/<user>)` (Reddit throttles other forms): REDDIT_USER_AGENT
+when set, else built from the app's id (REDDIT_CLIENT_ID) and REDDIT_USERNAME, the account that
+registered the app, e.g. `linux:Xk29abc:v0.1.0 (by /u/analyst)`. Rate limits: Reddit answers with
+`X-Ratelimit-Remaining` and `X-Ratelimit-Reset`, which crawlers.throttle reads and honours.
+
+Since Reddit's Responsible Builder Policy (November 2025), a new app must be approved by Reddit
+before its credentials work. Without credentials (or without a way to build the User-Agent) the
+spider logs one line naming the variables to set and where the app is approved, counts
 `missing_credentials` for each source, and finishes without a request. Credentials and the
 token are never logged, stored in items or stats, nor archived: the token request and answer
 are kept out of the WARC (NO_ARCHIVE_META_KEY), and the archive holds responses only, so the
@@ -28,9 +35,12 @@ import base64
 import html
 import json
 import os
-from collections.abc import AsyncIterator, Iterable, Iterator
+import re
+import sys
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib import metadata
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -47,6 +57,11 @@ WEB = "https://www.reddit.com"
 API = "https://oauth.reddit.com"
 TOKEN_URL = f"{WEB}/api/v1/access_token"
 ENV_ID, ENV_SECRET, ENV_AGENT = "REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET", "REDDIT_USER_AGENT"
+ENV_USERNAME = "REDDIT_USERNAME"
+APPS_URL = "https://www.reddit.com/prefs/apps"
+POLICY_URL = "https://support.reddithelp.com/hc/articles/42728983564564"
+AGENT_FORMAT = "<platform>:<app ID>:<version> (by /u/<user>)"
+_AGENT = re.compile(r"^[^:\s]+:[^:\s]+:[^:\s]+ \(by /?u/[\w-]+\)$")
 PAGE_LIMIT = 100
 COMMENT_DEPTH = 2
 _GONE = frozenset({"[deleted]", "[removed]"})
@@ -241,6 +256,91 @@ def error_message(body: bytes) -> str:
     return ": ".join(parts)[:200]
 
 
+# -- requests, credentials and the User-Agent ------------------------------------------------
+
+
+def api_base(source: dict[str, Any]) -> str:
+    return str(source.get("api_base") or API).rstrip("/")
+
+
+def token_url(source: dict[str, Any]) -> str:
+    base = source.get("api_base")
+    return f"{str(base).rstrip('/')}/api/v1/access_token" if base else TOKEN_URL
+
+
+def listing_url(source: dict[str, Any], after: str | None = None) -> str:
+    """Newest posts first: `/r/SUB/new`, or `/r/SUB/search?q=...&sort=new` with a query."""
+    sub = quote(str(source["subreddit"]).strip().removeprefix("r/").strip("/"), safe="")
+    params: dict[str, Any] = {"limit": PAGE_LIMIT, "raw_json": 1}
+    if source.get("query"):
+        path = f"/r/{sub}/search"
+        params.update(q=source["query"], restrict_sr=1, sort="new", type="link")
+    else:
+        path = f"/r/{sub}/new"
+    if after:
+        params["after"] = after
+    return f"{api_base(source)}{path}?{urlencode(params)}"
+
+
+def basic_auth(client_id: str, secret: str) -> str:
+    return "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode("ascii")
+
+
+def credentials(env: Mapping[str, str] = os.environ) -> tuple[str, str] | None:
+    """The app's id and secret from the environment, or None when either is missing."""
+    client_id, secret = env.get(ENV_ID, "").strip(), env.get(ENV_SECRET, "").strip()
+    return (client_id, secret) if client_id and secret else None
+
+
+def _version() -> str:
+    try:
+        return metadata.version("carintel")
+    except metadata.PackageNotFoundError:
+        return "0.1"
+
+
+def _platform() -> str:
+    return {"darwin": "macos", "win32": "windows"}.get(sys.platform, sys.platform)
+
+
+def user_agent(env: Mapping[str, str] = os.environ) -> str | None:
+    """REDDIT_USER_AGENT, else `<platform>:<client id>:v<version> (by /u/REDDIT_USERNAME)`;
+    None when neither can be had."""
+    explicit = env.get(ENV_AGENT, "").strip()
+    if explicit:
+        return explicit
+    client_id = env.get(ENV_ID, "").strip()
+    user = env.get(ENV_USERNAME, "").strip().removeprefix("/").removeprefix("u/")
+    if not client_id or not user:
+        return None
+    return f"{_platform()}:{client_id}:v{_version()} (by /u/{user})"
+
+
+def agent_problem(agent: str) -> str | None:
+    """Why Reddit would throttle this User-Agent, or None when it has the required form."""
+    if _AGENT.match(agent):
+        return None
+    return f"the User-Agent {agent!r} is not in Reddit's required form {AGENT_FORMAT}"
+
+
+def missing_configuration(env: Mapping[str, str] = os.environ) -> str | None:
+    """What to set before Reddit can be read (one sentence), or None when nothing is missing."""
+    if credentials(env) is None:
+        return (
+            f"set {ENV_ID} and {ENV_SECRET}, the id and secret of a Reddit app ({APPS_URL}; "
+            "since Reddit's Responsible Builder Policy of November 2025 a new app needs Reddit's "
+            f"approval first: {POLICY_URL}), and {ENV_USERNAME}, the account that registered "
+            f"the app (or a complete {ENV_AGENT})"
+        )
+    if user_agent(env) is None:
+        return (
+            f"set {ENV_USERNAME} (the Reddit account that registered the app): Reddit requires a "
+            f"User-Agent of the form {AGENT_FORMAT} and throttles others; or set {ENV_AGENT} "
+            "in that form"
+        )
+    return None
+
+
 # -- the spider -----------------------------------------------------------------------------
 
 
@@ -252,8 +352,9 @@ class RedditSpider(SourceSpider):
     credential_hint = f"{ENV_ID} and {ENV_SECRET}"
     source_kind = "reddit"
     custom_settings = {  # noqa: RUF012 (Scrapy reads it from the class; never mutated)
-        # An authenticated, documented API used under its own terms (Reddit's Data API rules,
-        # rate limits in x-ratelimit-* headers): robots.txt is for crawlers of web pages.
+        # An authenticated, documented API used under its own terms (Reddit's Data API rules;
+        # its X-Ratelimit-* headers are honoured by crawlers.throttle): robots.txt is for
+        # crawlers of web pages.
         "ROBOTSTXT_OBEY": False,
         # A stateless, token-authenticated API: no cookie should ride from one answer to the
         # next request (nor from the login endpoint to the API).
@@ -261,36 +362,42 @@ class RedditSpider(SourceSpider):
     }
 
     def _user_agent(self) -> str:
-        return os.environ.get(ENV_AGENT) or str(self.crawler.settings.get("USER_AGENT"))
+        return user_agent() or str(self.crawler.settings.get("USER_AGENT"))
 
     @staticmethod
     def _api_base(source: dict[str, Any]) -> str:
-        return str(source.get("api_base") or API).rstrip("/")
+        return api_base(source)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if not self.sources:
             self.logger.warning("reddit: no sources given; nothing to crawl")
             return
-        client_id, secret = os.environ.get(ENV_ID, ""), os.environ.get(ENV_SECRET, "")
-        if not client_id or not secret:
+        missing = missing_configuration()
+        found = credentials()
+        if missing or found is None:
             self.logger.warning(
-                "reddit: no credentials, skipping %s: set %s and %s (an app's id and secret "
-                "from https://www.reddit.com/prefs/apps) and optionally %s",
-                ", ".join(s["name"] for s in self.sources), ENV_ID, ENV_SECRET, ENV_AGENT,
+                "reddit: no credentials, skipping %s: %s",
+                ", ".join(s["name"] for s in self.sources), missing,
             )  # fmt: skip
             for source in self.sources:
                 self.count(f"{SKIPPED}missing_credentials", source["name"])
             return
+        client_id, secret = found
+        problem = agent_problem(self._user_agent())
+        if problem:
+            self.logger.warning("reddit: %s; Reddit throttles such clients", problem)
         # One token per token endpoint (sources with the same api_base share it).
         by_base: dict[str, list[str]] = {}
         for source in self.sources:
             by_base.setdefault(self._token_url(source), []).append(source["name"])
-        basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode("ascii")
         for url, names in by_base.items():
             yield scrapy.FormRequest(
                 url,
                 formdata={"grant_type": "client_credentials"},
-                headers={"Authorization": f"Basic {basic}", "User-Agent": self._user_agent()},
+                headers={
+                    "Authorization": basic_auth(client_id, secret),
+                    "User-Agent": self._user_agent(),
+                },
                 callback=self.parse_token,
                 errback=self.on_login_error,
                 meta={"sources": names, NO_ARCHIVE_META_KEY: True},
@@ -299,8 +406,7 @@ class RedditSpider(SourceSpider):
 
     @staticmethod
     def _token_url(source: dict[str, Any]) -> str:
-        base = source.get("api_base")
-        return f"{str(base).rstrip('/')}/api/v1/access_token" if base else TOKEN_URL
+        return token_url(source)
 
     def parse_token(self, response: Response) -> Iterable[scrapy.Request]:
         names: list[str] = response.meta["sources"]
@@ -326,17 +432,8 @@ class RedditSpider(SourceSpider):
     ) -> scrapy.Request:
         """A page of the listing. `known` is the cursor as this run found it (the newest post
         of the last run), kept for every page of the run."""
-        sub = quote(str(source["subreddit"]).removeprefix("r/").strip("/"), safe="")
-        params: dict[str, Any] = {"limit": PAGE_LIMIT, "raw_json": 1}
-        if source.get("query"):
-            path = f"/r/{sub}/search"
-            params.update(q=source["query"], restrict_sr=1, sort="new", type="link")
-        else:
-            path = f"/r/{sub}/new"
-        if after:
-            params["after"] = after
         return scrapy.Request(
-            f"{self._api_base(source)}{path}?{urlencode(params)}",
+            listing_url(source, after),
             headers=self._headers(auth),
             callback=self.parse_listing,
             errback=self.on_error,

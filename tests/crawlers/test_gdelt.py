@@ -25,6 +25,7 @@ from crawlers.spiders.gdelt import (
     API_SLOT,
     MAX_WINDOWS,
     GdeltError,
+    GdeltQueryRejected,
     GdeltSpider,
     GdeltThrottled,
     artlist_url,
@@ -279,13 +280,15 @@ def test_a_page_without_a_date_has_no_published_at(runs: dict[Any, Any]) -> None
 def test_errors_are_counted_per_source_with_their_reason(runs: dict[Any, Any]) -> None:
     stats = runs[1]["stats"]
     assert stats["finish_reason"] == "finished"
-    assert stats["skipped"] == {"bad_record": 1, "http_404": 1, "throttled": 1, "api_error": 1}
+    assert stats["skipped"] == {
+        "bad_record": 1, "http_404": 1, "throttled": 1, "query_rejected": 1
+    }  # fmt: skip
     health = {s["name"]: s["skipped"] for s in stats["sources"]}
     assert health == {
         "gdelt-xiaomi": {"bad_record": 1},
         "gdelt-hima": {"http_404": 1},
         "gdelt-afeela": {"throttled": 1},
-        "gdelt-jiyue": {"api_error": 1},
+        "gdelt-jiyue": {"query_rejected": 1},  # GDELT's "phrase that is too short" text
     }
 
 
@@ -335,7 +338,6 @@ def test_parse_article_list_recognises_the_throttle_text() -> None:
 @pytest.mark.parametrize(
     "body",
     [
-        (FIXTURES / "error-query.txt").read_bytes(),
         b"",
         b"<html><body>Internal error</body></html>",
         b'{"articles": [{"url": "http://a.example/x", "seendate"',
@@ -347,6 +349,18 @@ def test_parse_article_list_rejects_error_bodies(body: bytes) -> None:
     with pytest.raises(GdeltError) as raised:
         parse_article_list(body)
     assert raised.type is GdeltError and raised.value.reason == "api_error"
+
+
+def test_parse_article_list_recognises_a_refused_query() -> None:
+    for body in (
+        (FIXTURES / "error-query.txt").read_bytes(),
+        b"The specified phrase is too short.",
+        b"Parentheses may only be used around OR'd statements.",
+    ):
+        with pytest.raises(GdeltQueryRejected) as raised:
+            parse_article_list(body)
+        assert raised.value.reason == "query_rejected"
+        assert str(raised.value) == body.decode().strip()
 
 
 def test_gdelt_times() -> None:

@@ -220,10 +220,11 @@ def test_content_warning_becomes_the_title(runs: dict[str, Any]) -> None:
 def test_errors_are_counted_per_source_with_their_reason(runs: dict[str, Any]) -> None:
     stats = runs["first"].stats["mastodon"]
     assert stats["finish_reason"] == "finished"
-    assert stats["skipped"] == {"http_429": 1, "http_401": 1, "api_error": 1}
+    assert stats["skipped"] == {"http_429": 1, "logged_out_access_disabled": 1, "api_error": 1}
     counters = stats["stats"]
     assert counters["carintel/source/m-limited/skipped/http_429"] == 1
-    assert counters["carintel/source/m-members/skipped/http_401"] == 1
+    assert counters["carintel/source/m-members/skipped/logged_out_access_disabled"] == 1
+    assert "serves hashtag timelines to logged-in users only" in runs["first"].log
     assert counters["carintel/source/m-broken/skipped/api_error"] == 1
     assert "This API requires an authenticated user" in runs["first"].log
     home = runs["home"] / "state" / "cursors" / "mastodon"
@@ -320,3 +321,39 @@ def test_first_run_can_read_further_back_when_configured(tmp_path: Path) -> None
     second = respond(older)
     assert not [r for r in second if isinstance(r, Request)]  # two pages, as configured
     assert spider.cursors.get("m") == {"min_id": IDS[9]}
+
+
+def test_an_empty_timeline_on_a_server_closed_to_logged_out_clients_is_reported(
+    tmp_path: Path,
+) -> None:
+    """Mastodon 4.5 may answer an empty list instead of 401: the server's settings tell."""
+
+    def route(call: ApiCall) -> Reply:
+        if call.path.startswith("/closed/api/v1/timelines/tag/"):
+            return json_reply([])
+        if call.path == "/closed/api/v2/instance":
+            feeds = {"local": "authenticated", "remote": "disabled"}
+            return json_reply({"configuration": {"timelines_access": {"hashtag_feeds": feeds}}})
+        if call.path.startswith("/open/api/v1/timelines/tag/"):
+            return json_reply([])
+        if call.path == "/open/api/v2/instance":
+            feeds = {"local": "public", "remote": "public"}
+            return json_reply({"configuration": {"timelines_access": {"hashtag_feeds": feeds}}})
+        return json_reply({"error": "Record not found"}, 404)
+
+    with LocalApi(route) as api:
+        sources = {
+            "mastodon": [
+                {"name": "m-closed", "instance": "closed.example", "tag": "ev",
+                 "api_base": f"{api.url}/closed"},
+                {"name": "m-quiet", "instance": "open.example", "tag": "ev",
+                 "api_base": f"{api.url}/open"},
+            ]
+        }  # fmt: skip
+        _, output = crawl_home(tmp_path, sources)
+    stats = output.stats["mastodon"]
+    assert stats["skipped"] == {"logged_out_access_disabled": 1}
+    health = {s["name"]: s["skipped"] for s in stats["sources"]}
+    assert health == {"m-closed": {"logged_out_access_disabled": 1}, "m-quiet": {}}
+    assert "closed.example serves hashtag timelines to logged-in users only" in output.log
+    assert len(api.calls_to("/api/v2/instance")) == 2  # asked once per empty source

@@ -19,9 +19,12 @@ from crawlers.archive import read_record
 from crawlers.spiders.reddit import (
     RedditError,
     RedditSpider,
+    agent_problem,
+    missing_configuration,
     parse_comments,
     parse_listing,
     parse_token,
+    user_agent,
 )
 from tests.conftest import ApiCall, CrawlOutput, LocalApi, Reply, crawl_home, json_reply
 
@@ -310,6 +313,7 @@ def test_error_bodies_raise() -> None:
 def test_requests_survive_a_disk_queue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REDDIT_CLIENT_ID", CLIENT_ID)
     monkeypatch.setenv("REDDIT_CLIENT_SECRET", SECRET)
+    monkeypatch.setenv("REDDIT_USERNAME", "carintel_test")
     crawler = get_crawler(RedditSpider, {"CARINTEL_STATE_DIR": str(tmp_path)})
     spider = RedditSpider.from_crawler(crawler, sources=[{"name": "r", "subreddit": "ev"}])
 
@@ -326,3 +330,27 @@ def test_requests_survive_a_disk_queue(tmp_path: Path, monkeypatch: pytest.Monke
         assert again.url == request.url and again.meta == request.meta
         assert again.callback == request.callback and again.errback == request.errback
     assert token_request.meta["carintel_no_archive"] is True
+
+
+def test_user_agent_is_built_in_the_form_reddit_requires() -> None:
+    env = {"REDDIT_CLIENT_ID": "Xk29abc", "REDDIT_USERNAME": "u/analyst"}
+    agent = user_agent(env)
+    assert agent is not None and agent_problem(agent) is None
+    assert agent.startswith(f"{agent.split(':')[0]}:Xk29abc:v") and agent.endswith(
+        "(by /u/analyst)"
+    )
+    assert user_agent(dict(env, REDDIT_USER_AGENT=AGENT)) == AGENT  # an explicit one wins
+    assert user_agent({"REDDIT_CLIENT_ID": "Xk29abc"}) is None  # no user: no compliant agent
+    crawler_agent = "carintel/0.1 (news research crawler; +https://github.com/carintel/carintel)"
+    assert "<platform>:<app ID>:<version> (by /u/<user>)" in str(agent_problem(crawler_agent))
+
+
+def test_missing_configuration_names_the_variables_and_the_approval() -> None:
+    nothing = missing_configuration({})
+    assert nothing is not None
+    for words in ("REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET", "REDDIT_USERNAME"):
+        assert words in nothing
+    assert "Responsible Builder Policy" in nothing and "approval" in nothing
+    no_user = missing_configuration({"REDDIT_CLIENT_ID": "a", "REDDIT_CLIENT_SECRET": "b"})
+    assert no_user is not None and no_user.startswith("set REDDIT_USERNAME")
+    assert missing_configuration(ENV) is None
