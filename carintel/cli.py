@@ -36,6 +36,7 @@ from carintel.config import (
 from carintel.errors import (
     EXIT_INTERRUPTED,
     EXIT_REPORT,
+    EXIT_SOURCES,
     EXIT_WAREHOUSE,
     CarintelError,
     CrawlError,
@@ -72,6 +73,11 @@ models_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(models_app, name="models")
+sources_app = typer.Typer(
+    help="Check that the configured sources answer, and answer with news (sources check).",
+    no_args_is_help=True,
+)
+app.add_typer(sources_app, name="sources")
 MODEL_KINDS = ("ner", "sentiment", "events")
 
 HomeOption = Annotated[
@@ -231,6 +237,12 @@ def _run_crawl(
         f"{unchanged} listings unchanged; skipped: {skipped}"
     )
     failures = {k: v for k, v in result.skipped.items() if k != "missing_credentials"}
+    if result.blocked_pages:
+        refused = ", ".join(f"{name} {n}" for name, n in result.blocked_pages.items())
+        _say(
+            f"article pages refused with HTTP 401/403 (the site blocks non-browser clients): "
+            f"{refused}; `carintel sources check --source NAME` tells whether any page can be read"
+        )
     if result.skipped.get("missing_credentials"):
         _say(
             f"{result.skipped['missing_credentials']} source(s) skipped: their credentials are "
@@ -259,6 +271,19 @@ def _run_load(home: Home, watchlist: Watchlist) -> Any:
         f"added, {result.duplicates} duplicates, {result.rejected} rejected lines"
     )
     return result
+
+
+def _hint_quiet_sources(home: Home, sources: Sources) -> None:
+    """One line when enabled sources brought no new document for several runs in a row."""
+    from carintel.sources_check import quiet_hint, quiet_sources
+    from warehouse import WarehouseError
+
+    try:
+        hint = quiet_hint(quiet_sources(home, {s.name for s in sources.enabled()}))
+    except WarehouseError:
+        return
+    if hint:
+        _say(hint)
 
 
 def _run_enrich(home: Home, watchlist: Watchlist, models: Path | None) -> Any:
@@ -442,12 +467,16 @@ def run(
     def body() -> None:
         h = _home(ctx, home)
         wl = load_watchlist(watchlist)
+        configured = None
         if sample:
             with _sample_site() as sample_sources:
                 _run_crawl(h, sample_sources, local_site=True)
         else:
-            _run_crawl(h, load_sources(sources), local_site=False)
+            configured = load_sources(sources)
+            _run_crawl(h, configured, local_site=False)
         _run_load(h, wl)
+        if configured is not None:
+            _hint_quiet_sources(h, configured)
         _run_enrich(h, wl, models)
         _run_report(h, week)
 
@@ -487,6 +516,81 @@ def status(ctx: typer.Context, home: HomeOption = None) -> None:
     from carintel.query import print_status
 
     _guard(lambda: print_status(_home(ctx, home), out))
+
+
+@sources_app.command("check")
+def sources_check(
+    sources: SourcesOption = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--source",
+            help="Check only this source (repeat for several; a disabled one is checked too).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table (one line per source) | json")
+    ] = "table",
+    pages: Annotated[
+        int, typer.Option("--pages", min=0, max=5, help="Article pages to try per source.")
+    ] = 2,
+    stale_days: Annotated[
+        float,
+        typer.Option("--stale-days", min=1, help="Newest item older than this: stale."),
+    ] = 30.0,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=1, help="Seconds to wait for each answer.")
+    ] = 15.0,
+    home: HomeOption = None,
+) -> None:
+    """Probe each enabled source once and say whether a crawl would bring news from it.
+
+    Per source: reachable or not (HTTP status), the format found (RSS, Atom, sitemap, API),
+    items listed, the newest item's date, whether article pages extract (title, text length,
+    date), and a verdict with what to do:
+
+      ok · moved (permanent redirect: update the address) · empty · stale (newest item older
+      than --stale-days) · blocked (robots.txt, 403, or article pages refused) · auth-needed
+      (credentials missing or refused; Mastodon servers that keep hashtags from logged-out
+      clients) · wrong-format (not a feed, or pages without article text) · query-rejected
+      (the query breaks the API's rules) · not-found · throttled · unreachable (offline, DNS,
+      timeout, server error)
+
+    Polite: robots.txt honoured, one request per listing, at most --pages article pages,
+    one request at a time per host. Exit code 0 when every source checked is ok, 6 when one
+    is not (for monitoring: --format json gives the same as JSON), 2 for a configuration error.
+
+    Examples:
+
+      carintel sources check
+
+      carintel sources check --source krasia --source insideevs
+
+      carintel sources check --format json > sources-check.json
+    """
+    from datetime import UTC, datetime
+
+    from carintel.sources_check import entries, print_table, run_check, to_json
+
+    def body() -> None:
+        if fmt not in ("table", "json"):
+            raise CarintelError(f"unknown --format {fmt!r}: use table or json")
+        configured = load_sources(sources, query_rules=False)
+        chosen = entries(configured, source or ())
+        if not chosen:
+            raise CarintelError("every source is disabled: nothing to check")
+        started = datetime.now(UTC)
+        with console.status(f"checking {len(chosen)} source(s)"):
+            reports = run_check(chosen, pages=pages, stale_days=stale_days, timeout=timeout)
+        if fmt == "json":
+            out.file.write(to_json(reports, started))
+        else:
+            print_table(reports, out)
+        if not all(r.ok for r in reports):
+            raise typer.Exit(EXIT_SOURCES)
+
+    _guard(body)
 
 
 @app.command()

@@ -13,6 +13,7 @@ EXIT_CONFIG = 2
 EXIT_CRAWL = 3
 EXIT_WAREHOUSE = 4
 EXIT_REPORT = 5
+EXIT_SOURCES = 6  # `carintel sources check`: at least one enabled source is not `ok`
 EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
 EXIT_INTERRUPTED = 130
 

@@ -96,7 +96,7 @@ def test_each_failure_is_counted_with_its_reason_and_nothing_stops_the_crawl(
             }
         )
     )
-    run_cli(
+    result = run_cli(
         "crawl", "--sources", str(sources), "--no-polite", home=tmp_path,
         env={"CARINTEL_LOCAL_TIMEOUT": "1"},
     )  # fmt: skip
@@ -111,3 +111,12 @@ def test_each_failure_is_counted_with_its_reason_and_nothing_stops_the_crawl(
     assert good["http_403"] == 1 and good["http_500"] == 1 and good["http_404"] == 1
     assert good["timeout"] == 1 and good["too_large"] == 1
     assert good["redirect_loop"] == 1
+
+    # An article page refused with 403 is also reported per source, with a clear reason.
+    blocked = {s["name"]: s["blocked_pages"] for s in stats["sources"]}
+    assert blocked == {"good": 1, "bad": 0}
+    log = (tmp_path / "logs" / "crawl.log").read_text()
+    assert "good: 1 article page(s) refused with HTTP 401/403 by 127.0.0.1:" in log
+    assert "refuses this crawler (non-browser clients) its pages" in log
+    assert "article pages refused with HTTP 401/403" in result.stderr
+    assert "good 1; `carintel sources check --source NAME`" in result.stderr
