@@ -8,9 +8,10 @@ URL builders, parsers and credential handling), so the check and the crawl canno
 
 Politeness: the crawler's User-Agent; robots.txt honoured for feeds, sitemaps and article pages
 (APIs are read under their own terms, as the spiders do); one request per listing (a sitemap
-index adds one for its first sitemap; Reddit and Bluesky one for the login), at most a few
-article pages; requests to one host one at a time, a second apart (not for 127.0.0.1). Plain
-HTTP (urllib), not Scrapy, so a check runs anywhere, any number of times in one process.
+index adds one for its first sitemap; Reddit and Bluesky one login per check), at most a few
+article pages; requests to one host one at a time, a second apart (GDELT's API six; none for
+127.0.0.1). Plain HTTP (urllib), not Scrapy, so a check runs anywhere, any number of times in
+one process.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ DEFAULT_PAGES = 2
 DEFAULT_STALE_DAYS = 30.0
 DEFAULT_TIMEOUT = 15.0
 HOST_DELAY = 1.0  # seconds between two requests to one host
+# Hosts that ask for more: GDELT allows one API request every 5 seconds.
+HOST_DELAYS = {str(urlsplit(gdelt.DEFAULT_API_BASE).hostname): gdelt.DEFAULT_DELAY}
 MAX_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 5
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -110,7 +113,9 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 class Fetcher:
     """GET and POST with the crawler's User-Agent, robots.txt, redirects recorded hop by hop,
-    and one request at a time per host, `delay` seconds apart (none for a loopback host)."""
+    and one request at a time per host, `delay` seconds apart (`host_delays` for hosts that ask
+    for more; none for a loopback host). `once` keeps a login answer for every source that
+    shares it (one Reddit token, one Bluesky session per check)."""
 
     def __init__(
         self,
@@ -118,11 +123,15 @@ class Fetcher:
         *,
         timeout: float = DEFAULT_TIMEOUT,
         delay: float = HOST_DELAY,
+        host_delays: Mapping[str, float] | None = None,
         max_bytes: int = MAX_BYTES,
     ) -> None:
         self.user_agent = user_agent
         self.timeout = timeout
         self.delay = delay
+        self.host_delays = dict(HOST_DELAYS if host_delays is None else host_delays)
+        self._logins: dict[tuple[str, ...], Fetched] = {}
+        self._login_lock = threading.Lock()
         self.max_bytes = max_bytes
         self._opener = urllib.request.build_opener(_NoRedirects)
         self._hosts: dict[str, tuple[threading.Lock, list[float]]] = {}
@@ -158,6 +167,13 @@ class Fetcher:
             url, current, None, redirects=tuple(hops),
             error=f"more than {MAX_REDIRECTS} redirects (a redirect loop?)",
         )  # fmt: skip
+
+    def once(self, key: tuple[str, ...], fetch: Callable[[], Fetched]) -> Fetched:
+        """The answer of `fetch()`, asked once per key (a login shared by several sources)."""
+        with self._login_lock:
+            if key not in self._logins:
+                self._logins[key] = fetch()
+            return self._logins[key]
 
     def allowed(self, url: str) -> bool:
         """What robots.txt of the URL's site says for the crawler's User-Agent (allowed when
@@ -197,7 +213,8 @@ class Fetcher:
         for name, value in headers.items():
             request.add_header(name, value)
         with lock:
-            wait = last[0] + (0.0 if host in LOOPBACK else self.delay) - time.monotonic()
+            delay = 0.0 if host in LOOPBACK else self.host_delays.get(host, self.delay)
+            wait = last[0] + delay - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
             try:
@@ -742,16 +759,19 @@ def check_reddit(
     problem = reddit.agent_problem(agent)
     if problem:
         probe.notes.append(f"{problem}; Reddit throttles such clients")
-    token_answer = fetcher.fetch(
-        reddit.token_url(source),
-        method="POST",
-        data=b"grant_type=client_credentials",
-        headers={
-            "Authorization": reddit.basic_auth(*found),
-            "User-Agent": agent,
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-        robots=False,
+    token_answer = fetcher.once(
+        ("reddit", reddit.token_url(source), *found),
+        lambda: fetcher.fetch(
+            reddit.token_url(source),
+            method="POST",
+            data=b"grant_type=client_credentials",
+            headers={
+                "Authorization": reddit.basic_auth(*found),
+                "User-Agent": agent,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+            robots=False,
+        ),
     )
     probe.fetched = token_answer
     refused = (
@@ -810,12 +830,15 @@ def check_bluesky(
             "auth-needed", "no credentials in the environment", bluesky.MISSING_CREDENTIALS,
             now=now,
         )  # fmt: skip
-    session = probe.fetched = fetcher.fetch(
-        bluesky.session_url(source),
-        method="POST",
-        data=bluesky.session_body(*found),
-        headers={"Content-Type": "application/json", "Accept": "application/json"},
-        robots=False,
+    session = probe.fetched = fetcher.once(
+        ("bluesky", bluesky.session_url(source), *found),
+        lambda: fetcher.fetch(
+            bluesky.session_url(source),
+            method="POST",
+            data=bluesky.session_body(*found),
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
+            robots=False,
+        ),
     )
     check_credentials = f"check {bluesky.ENV_HANDLE} and {bluesky.ENV_PASSWORD} (an app password)"
     if session.status in (400, 401):

@@ -376,6 +376,8 @@ def test_the_check_is_polite(reports: dict[str, SourceCheck]) -> None:
     assert calls.count("/robots.txt") == 1  # read once per site
     assert "/private/feed.xml" not in calls  # robots.txt honoured
     assert calls.count("/stale.xml") == 1  # one request per listing
+    assert calls.count("/xrpc/com.atproto.server.createSession") == 1  # one login, 3 sources
+    assert Fetcher(USER_AGENT).host_delays == {"api.gdeltproject.org": 6.0}  # GDELT asks for 5 s
     assert all(len(r.pages) <= 2 for r in reports.values())
     agents = {c.headers["user-agent"] for c in CALLS if not c.path.startswith("/reddit")}
     assert agents == {USER_AGENT}
