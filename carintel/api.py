@@ -292,16 +292,21 @@ def timeline(
     until: DateLike = None,
     types: str | Sequence[str] | None = None,
     home: HomeArg = None,
+    new_only: bool = False,
 ) -> pd.DataFrame:
     """Merged timeline events (the `events` view with party names), oldest event date first.
 
     Columns: event_id, event_date (ISO cut to its precision), date_precision, type, stage,
-    parties (entity names), source_count, first_reported_at, evidence, source_urls, party_ids.
+    parties (entity names), source_count, first_reported_at, evidence, source_urls, party_ids,
+    background, confidence.
 
     `entity`: an id, name or alias, or a list of them (events with any of them as a party).
     `since` / `until` filter on the event's own date; a partial date compares by its prefix, so
     an event dated "2025-03" is kept for `since="2025-03-15"`; events without a date are left out
     when a bound is given. `types`: event types such as "partnership" or ["launch", "recall"].
+    `new_only`: only new developments, leaving out background that articles recall (events
+    dated more than two weeks before their first report, such as a 2021 joint venture named in
+    a 2025 story): the rule of the weekly report's "New events".
 
     >>> api.timeline("hima", since="2024", types=["partnership", "launch"])
     """
@@ -316,6 +321,7 @@ def timeline(
                 "types": kinds,
                 "since": None if start is None else start.isoformat(),
                 "until": None if stop is None else stop.isoformat(),
+                "new_only": new_only,
             },
         )
 

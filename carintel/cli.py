@@ -8,6 +8,7 @@ error, 5 report error, 75 another run holds the lock (try later), 130 interrupte
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -68,7 +69,8 @@ app.add_typer(report_app, name="report")
 models_app = typer.Typer(
     help=(
         "Fetch the sentiment model's encoder once per machine (models fetch); rebuild and "
-        "evaluate the bundled models (NER, sentiment, events)."
+        "evaluate the bundled models (NER, sentiment, events) and the claims the whole "
+        "pipeline makes."
     ),
     no_args_is_help=True,
 )
@@ -747,7 +749,7 @@ def models_fetch(
 
 @models_app.command("train")
 def models_train(
-    kind: Annotated[str, typer.Argument(help="ner | sentiment | events")],
+    kind: Annotated[str, typer.Argument(help="ner | sentiment | events | relevance")],
     seed: Annotated[int, typer.Option(help="Random seed (ner, sentiment).")] = 13,
     minilm: Annotated[
         bool,
@@ -757,10 +759,16 @@ def models_train(
     ] = False,
 ) -> None:
     """Rebuild a bundled model's artifacts deterministically from ../shared/datasets (ner,
-    sentiment: the commercially usable sets only) or from the written examples (events).
-    Set CARINTEL_DATASETS to read the datasets from elsewhere."""
+    sentiment: the commercially usable sets only) or from the written examples (events;
+    relevance: our sentences and the claims dev set's train split, its threshold chosen on
+    the dev split). Set CARINTEL_DATASETS to read the datasets from elsewhere."""
 
     def body() -> None:
+        if kind == "relevance":
+            from carintel.claims import train_relevance
+
+            train_relevance(load_watchlist(), say=_say)
+            return
         if kind not in MODEL_KINDS:
             raise CarintelError(f"unknown model {kind!r}: use one of {', '.join(MODEL_KINDS)}")
         argv = ["train"] if kind == "events" else ["train", kind, "--seed", str(seed)]
@@ -774,7 +782,8 @@ def models_train(
 @models_app.command("eval")
 def models_eval(
     kind: Annotated[
-        str | None, typer.Argument(help="ner | sentiment | events (default: ner and sentiment)")
+        str | None,
+        typer.Argument(help="ner | sentiment | events | claims (default: ner and sentiment)"),
     ] = None,
     int8: Annotated[bool, typer.Option("--int8", help="Evaluate int8-quantized models.")] = False,
     source: Annotated[
@@ -784,16 +793,63 @@ def models_eval(
             "id / local path."
         ),
     ] = "bundled",
+    split: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--split",
+            help="claims: train, dev or test (repeat for several; default: dev and test). "
+            "Tune on dev only; test is for reporting.",
+        ),
+    ] = None,
+    choose_threshold: Annotated[
+        bool,
+        typer.Option(
+            "--choose-threshold",
+            help="claims: pick the report's event confidence threshold on the dev split (the "
+            "lowest that keeps precision at 0.85) and store it with the bundled event head.",
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="claims: print JSON.")] = False,
+    watchlist: WatchlistOption = None,
+    models: ModelsOption = None,
 ) -> None:
     """Score the bundled models beside the published baselines: NER entity F1 on FiNER-ORD and
     WNUT-17 test, and on FiNER-ORD's documents read as the pipeline reads them; sentiment
     macro-F1 on NewsMTSC test-rw and accuracy on the SEntFiN test split and Financial
     PhraseBank 50Agree; events: type macro-F1 and date accuracy on the written evaluation
-    set."""
+    set.
+
+    claims: the whole pipeline as configured (config/enrich.yaml, the watchlist) on our own
+    annotated articles (enrich/training/claims/): relevance accuracy, event precision and
+    recall (stored, and as the report shows them), events on off-topic articles, new vs
+    background, relationship-proposal precision, entity-sentiment accuracy and macro-F1 with
+    the confusion matrix."""
 
     def body() -> None:
+        if kind == "claims":
+            from carintel.claims import evaluate_claims, print_claims
+
+            splits = split or ["dev", "test"]
+            unknown = sorted(set(splits) - {"train", "dev", "test"})
+            if unknown:
+                raise CarintelError(f"unknown split {unknown[0]!r}: use train, dev or test")
+            say = (lambda m: print(m, file=sys.stderr)) if as_json else _say
+            results = evaluate_claims(
+                load_watchlist(watchlist),
+                load_enrich_config(models),
+                splits,
+                choose_threshold=choose_threshold,
+                say=say,
+            )
+            if as_json:
+                print(json.dumps(results, indent=2))
+            else:
+                print_claims(results, _say)
+            return
         if kind is not None and kind not in MODEL_KINDS:
-            raise CarintelError(f"unknown model {kind!r}: use one of {', '.join(MODEL_KINDS)}")
+            raise CarintelError(
+                f"unknown model {kind!r}: use one of {', '.join(MODEL_KINDS)} or claims"
+            )
         if kind == "events":
             raise typer.Exit(_delegate("events", ["eval"]))
         argv = ["eval", *([kind] if kind else []), *(["--int8"] if int8 else [])]

@@ -397,6 +397,15 @@ class ModelChoice(BaseModel):
     quantize: bool = False  # int8 dynamic quantization: faster on CPU, see the model cards
 
 
+class RelevanceChoice(BaseModel):
+    """How sure relevance must be that a document is about carmaking ventures before its
+    events, sentiment and volume count as claims. Default (null): the threshold the bundled
+    relevance model chose on the claims dev split (enrich/artifacts/relevance)."""
+
+    model_config = _strict()
+    threshold: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
+
+
 class EnrichConfig(BaseModel):
     """config/enrich.yaml: which models enrichment uses. `ner: null` or `sentiment: null`
     switches that model off (alias linking still runs)."""
@@ -406,6 +415,7 @@ class EnrichConfig(BaseModel):
     sentiment: ModelChoice | None = Field(default_factory=ModelChoice)
     events: ModelChoice | None = Field(default_factory=ModelChoice)
     stories: bool = True  # story clustering with the base encoder's embeddings
+    relevance: RelevanceChoice = Field(default_factory=lambda: RelevanceChoice())
     threads: Annotated[int, Field(ge=1, le=64)] | None = None
     batch_size: Annotated[int, Field(ge=1, le=512)] = 32
 

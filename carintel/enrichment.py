@@ -21,6 +21,7 @@ from enrich.linker import AliasLinker
 from enrich.models import LoadedModel, ModelError, ModelSpec, load_ner, load_sentiment
 from enrich.pipeline import Enricher, enrich_documents, polarity
 from enrich.records import DocumentEnrichment, InputDocument
+from enrich.relevance import RelevanceModel, load_relevance_model
 from enrich.resolve import EntityResolver, name_key
 from warehouse.enrichment import (
     EnrichmentRows,
@@ -66,6 +67,13 @@ def _event_model(config: EnrichConfig, encoder: Encoder | None) -> EventModel | 
         raise CarintelError(f"{exc} (config/enrich.yaml: events)") from exc
 
 
+def _relevance_model(encoder: Encoder) -> RelevanceModel:
+    try:
+        return load_relevance_model(encoder)
+    except ModelError as exc:
+        raise CarintelError(str(exc)) from exc
+
+
 def build_enricher(watchlist: Watchlist, config: EnrichConfig) -> Enricher:
     from transformers.utils import logging as hf_logging
 
@@ -73,7 +81,8 @@ def build_enricher(watchlist: Watchlist, config: EnrichConfig) -> Enricher:
     hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
     hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     aliases = alias_rows(watchlist)
-    encoder = load_encoder(threads=config.threads) if config.events or config.stories else None
+    encoder = load_encoder(threads=config.threads)
+    relevance_model = _relevance_model(encoder)
     return Enricher(
         linker=AliasLinker(aliases),
         resolver=EntityResolver(aliases),
@@ -83,6 +92,12 @@ def build_enricher(watchlist: Watchlist, config: EnrichConfig) -> Enricher:
         events=_event_model(config, encoder),
         encoder=encoder if config.stories else None,
         batch_size=config.batch_size,
+        relevance_threshold=(
+            config.relevance.threshold
+            if config.relevance.threshold is not None
+            else relevance_model.threshold
+        ),
+        relevance_model=relevance_model,
     )
 
 
@@ -108,6 +123,13 @@ def to_rows(enricher: Enricher, results: list[DocumentEnrichment]) -> Enrichment
                  "score": tone.sentiment.score, "model": sentiment_model,
                  "polarity": polarity(tone.sentiment), "sentences": tone.sentences}
             )  # fmt: skip
+        for org in r.organisation_sentiment:
+            rows.organisation_sentiment.append(
+                {"doc_id": r.doc_id, "name_key": org.name_key, "name": org.name,
+                 "label": org.sentiment.label, "score": org.sentiment.score,
+                 "model": sentiment_model, "polarity": polarity(org.sentiment),
+                 "sentences": org.sentences}
+            )  # fmt: skip
         if r.sentiment is not None:
             rows.document_sentiment.append(
                 {"doc_id": r.doc_id, "label": r.sentiment.label, "score": r.sentiment.score,
@@ -115,7 +137,7 @@ def to_rows(enricher: Enricher, results: list[DocumentEnrichment]) -> Enrichment
             )  # fmt: skip
         rows.document_relevance.append(
             {"doc_id": r.doc_id, "relevance": r.relevance, "relevant": r.relevant,
-             "method": "car-vocabulary-1"}
+             "method": f"{enricher.relevance_method()}@{enricher.relevance_threshold:g}"}
         )  # fmt: skip
         seen: set[tuple[int, str]] = set()
         for event in r.events:
@@ -132,6 +154,17 @@ def to_rows(enricher: Enricher, results: list[DocumentEnrichment]) -> Enrichment
                                          "text": p.text} for p in event.parties])}
             )  # fmt: skip
     return rows
+
+
+def claim_thresholds(enricher: Enricher) -> dict[str, tuple[float, str]]:
+    """The confidence the report shows events above: chosen with the event head for precision
+    on the claims dev set (head_config.json `report_min_confidence`)."""
+    if enricher.events is None:
+        return {}
+    config = enricher.events.head.config
+    value = float(config.get("report_min_confidence", config.get("min_confidence", 0.0)))
+    note = str(config.get("report_min_confidence_note", "the head's storage threshold"))
+    return {"event": (value, f"{enricher.events.head.version}: {note}")}
 
 
 def enrich_warehouse(
@@ -171,5 +204,5 @@ def enrich_warehouse(
                     "sentiment": model_label(enricher.sentiment),
                     "events": enricher.events.version if enricher.events else ""}  # fmt: skip
         record_enrichment_run(conn, run_id, started, len(pending), versions)
-    timeline = build_timeline(conn, enricher.encoder)
+    timeline = build_timeline(conn, enricher.encoder, claim_thresholds(enricher))
     return EnrichResult(len(pending), mentions, unlinked, people_and_places, version, timeline)

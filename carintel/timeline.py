@@ -4,10 +4,11 @@ and assign documents to stories. Reads and writes the warehouse in one transacti
 - Events: every report in `event_reports` is merged again (`enrich.events.merge_events`: ids
   are a hash of the merge key, so they stay stable), and `timeline_events`, `event_parties` and
   `event_reports.event_id` are rewritten.
-- Proposed relationships: a partnership, joint venture, investment or exit between watchlist
-  entities that no curated relationship covers becomes a `relationships` row with
-  `review_status = 'proposed'`, its evidence and event id. An analyst accepts it by adding it
-  to the watchlist.
+- Proposed relationships: `enrich.relationships.propose_relationships` reads the merged events'
+  roles; each proposal becomes a `relationships` row with `review_status = 'proposed'`, its
+  evidence, event id and confidence. An analyst accepts it by adding it to the watchlist.
+- Claim thresholds: the confidence above which the report shows an event (chosen on the claims
+  dev set, carried by the event model) goes to `claim_thresholds`.
 - Stories: documents without a story are compared (MinHash for near-copies, the encoder's
   embeddings for the same development) with the members published within the window, and join
   a story or found one; old assignments never change, so story ids stay stable.
@@ -15,7 +16,6 @@ and assign documents to stories. Reads and writes the warehouse in one transacti
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,18 +28,10 @@ import numpy as np
 from enrich.dates import ResolvedDate
 from enrich.embeddings import Encoder, embed_documents
 from enrich.events import ExtractedEvent, Party, TimelineEvent, merge_events
+from enrich.relationships import EventClaim
+from enrich.relationships import propose_relationships as propose
 from enrich.stories import StoryConfig, StoryDoc, StoryMember, assign_stories, minhash
 from warehouse.db import transaction
-
-# event type → (relationship type, role of the subject) for proposals
-_PROPOSALS: dict[str, tuple[str, str | None]] = {
-    "partnership": ("partner", None),
-    "joint_venture": ("jv_parent", "venture"),
-    "investment": ("investor", "investee"),
-}
-
-
-MAX_PROPOSAL_PARTIES = 3
 
 
 @dataclass(frozen=True)
@@ -92,11 +84,11 @@ def _insert_event(conn: duckdb.DuckDBPyConnection, event: TimelineEvent) -> None
     parties = [{"entity_id": p.entity_id, "role": p.role} for p in event.parties]
     conn.execute(
         "INSERT INTO timeline_events (event_id, type, stage, event_date, date_precision,"
-        " date_source, confidence, first_reported_at, source_count, parties)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " date_source, confidence, first_reported_at, source_count, parties, background)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [event.event_id, event.type, event.stage, event.date, event.date_precision,
          event.date_source, event.confidence, event.first_reported_at, event.source_count,
-         json.dumps(parties)],
+         json.dumps(parties), event.background],
     )  # fmt: skip
     if parties:
         conn.executemany(
@@ -111,62 +103,64 @@ def _insert_event(conn: duckdb.DuckDBPyConnection, event: TimelineEvent) -> None
 
 
 def propose_relationships(conn: duckdb.DuckDBPyConnection) -> int:
-    """Relationships suggested by events and not covered by the curated watchlist."""
+    """Relationships suggested by events and not covered by the curated watchlist
+    (`enrich.relationships.propose_relationships` decides; this stores them)."""
     curated = {
         frozenset((s, o))
         for s, o in conn.execute(
             "SELECT subject_id, object_id FROM relationships WHERE origin = 'watchlist'"
         ).fetchall()
     }
-    # organisations only: a person or a product is no party to a corporate relationship
-    watchlist = {
+    organisations = {
         r[0]
         for r in conn.execute(
             "SELECT entity_id FROM entities WHERE type IN ('company', 'venture', 'brand')"
         ).fetchall()
     }
-    events = conn.execute(
-        "SELECT event_id, type, event_date, stage, parties, evidence FROM events"
-        " WHERE type IN ('partnership', 'joint_venture', 'investment')"
-        " AND stage NOT IN ('denied', 'cancelled', 'rumoured') ORDER BY event_id"
-    ).fetchall()
-    proposals: dict[str, tuple[Any, ...]] = {}
-    for event_id, kind, event_date, _stage, parties_json, evidence in events:
-        parties = [p for p in json.loads(parties_json) if p["entity_id"] in watchlist]
-        if len(parties) > MAX_PROPOSAL_PARTIES:
-            continue  # a sentence listing a whole alliance proposes no pair in particular
-        rel_type, object_role = _PROPOSALS[kind]
-        objects = [p for p in parties if object_role and p["role"] == object_role]
-        subjects = [p for p in parties if p not in objects] if objects else parties
-        pairs = (
-            [(s["entity_id"], o["entity_id"]) for s in subjects for o in objects]
-            if objects
-            else [
-                (a["entity_id"], b["entity_id"])
-                for i, a in enumerate(parties)
-                for b in parties[i + 1 :]
-            ]
+    events = [
+        EventClaim(
+            event_id,
+            kind,
+            stage,
+            event_date,
+            tuple(Party(p["entity_id"], p.get("role", "subject")) for p in json.loads(parties)),
+            evidence or "",
+            confidence,
         )
-        for subject, obj in pairs:
-            if subject == obj or frozenset((subject, obj)) in curated:
-                continue
-            key = "|".join((subject, rel_type, obj, "event"))
-            rel_id = hashlib.sha256(key.encode()).hexdigest()[:16]
-            proposals.setdefault(
-                rel_id,
-                (rel_id, subject, rel_type, obj, event_date, None, "active", None, None,
-                 "event", "proposed", evidence, event_id),
-            )  # fmt: skip
+        for event_id, kind, event_date, stage, parties, evidence, confidence in conn.execute(
+            "SELECT event_id, type, event_date, stage, parties, evidence, confidence FROM events"
+            " ORDER BY event_id"
+        ).fetchall()
+    ]
+    proposals = propose(events, curated, organisations)
     with transaction(conn):
         conn.execute("DELETE FROM relationships WHERE origin = 'event'")
         if proposals:
             conn.executemany(
                 "INSERT INTO relationships (rel_id, subject_id, type, object_id, since, until,"
-                " status, note, source_url, origin, review_status, evidence, event_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                list(proposals.values()),
-            )
+                " status, note, source_url, origin, review_status, evidence, event_id,"
+                " confidence) VALUES (?, ?, ?, ?, ?, NULL, 'active', NULL, NULL, 'event',"
+                " 'proposed', ?, ?, ?)",
+                [
+                    (p.rel_id, p.subject_id, p.type, p.object_id, p.since, p.evidence,
+                     p.event_id, p.confidence)
+                    for p in proposals
+                ],
+            )  # fmt: skip
     return len(proposals)
+
+
+def record_claim_thresholds(
+    conn: duckdb.DuckDBPyConnection, thresholds: dict[str, tuple[float, str]]
+) -> None:
+    """The confidence above which the report shows each kind of claim (see claim_thresholds)."""
+    with transaction(conn):
+        conn.execute("DELETE FROM claim_thresholds")
+        if thresholds:
+            conn.executemany(
+                "INSERT INTO claim_thresholds (claim, min_confidence, chosen_on) VALUES (?, ?, ?)",
+                [(claim, value, note) for claim, (value, note) in sorted(thresholds.items())],
+            )
 
 
 def assign_new_stories(
@@ -237,8 +231,14 @@ def _members(conn: duckdb.DuckDBPyConnection, since: datetime) -> Sequence[Story
     ]
 
 
-def build_timeline(conn: duckdb.DuckDBPyConnection, encoder: Encoder | None) -> TimelineResult:
+def build_timeline(
+    conn: duckdb.DuckDBPyConnection,
+    encoder: Encoder | None,
+    thresholds: dict[str, tuple[float, str]] | None = None,
+) -> TimelineResult:
     reports, events = merge_timeline(conn)
     proposed = propose_relationships(conn)
+    if thresholds is not None:
+        record_claim_thresholds(conn, thresholds)
     stories = assign_new_stories(conn, encoder)
     return TimelineResult(reports, events, proposed, stories)

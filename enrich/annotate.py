@@ -18,8 +18,10 @@ def to_contract(
     Watchlist entities carry their id; organisations, people and places outside the watchlist
     have `id: null`, their text as `name` and the NER type (ORG, PER, LOC). Mention offsets are
     into the field named by `field`. Fields whose model is not configured are null/empty, never
-    guessed. Events carry watchlist names as parties, the event's own date cut to its
-    precision, the evidence sentence and a confidence.
+    guessed. `entity_sentiment` covers every organisation the article names: watchlist entities
+    with their id, others (a rival, a new partner) with `entity_id: null`. A document judged
+    off-topic (`relevant: false`) has no events. Events carry watchlist names as parties, the
+    event's own date cut to its precision, the evidence sentence and a confidence.
     """
     grouped: dict[tuple[str | None, str], dict[str, Any]] = {}
     for m in result.mentions:
@@ -59,6 +61,16 @@ def to_contract(
                 "polarity": polarity(t.sentiment),
             }
             for t in result.entity_sentiment
+        ]
+        + [
+            {
+                "entity": t.name,
+                "entity_id": None,
+                "label": t.sentiment.label,
+                "score": round(t.sentiment.score, 4),
+                "polarity": polarity(t.sentiment),
+            }
+            for t in result.organisation_sentiment
         ],
         "events": [
             event_contract(e, {k: str(v.get("name", k)) for k, v in entities.items()})

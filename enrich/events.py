@@ -24,7 +24,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -122,6 +122,7 @@ class TimelineEvent:
     first_reported_at: datetime | None
     source_count: int  # distinct documents
     sources: tuple[EventSource, ...]
+    background: bool = False  # dated well before its first report (`is_background`)
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,10 @@ class EventHead:
     config: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def probabilities(self, vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        logits = vectors @ self.weight.T + self.bias
+        """Class probabilities, calibrated by the temperature fitted on held-out sentences
+        (head_config.json `temperature`; 1 for heads trained before it existed)."""
+        temperature = float(self.config.get("temperature", 1.0))
+        logits = (vectors @ self.weight.T + self.bias) / temperature
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         out: npt.NDArray[np.float32] = (exp / exp.sum(axis=1, keepdims=True)).astype(np.float32)
@@ -263,15 +267,27 @@ _ROLE_VERBS: dict[str, re.Pattern[str]] = {
 }
 _INVESTOR_MARK = re.compile(r"\b(led\s+by|backed\s+by|from|including)\s+(?:\w+\s+){0,3}$", re.I)
 _TO_MARK = re.compile(r"\bto\s+(?:\w+\s+){0,2}$", re.I)
+# "a stake in X from Y": Y sells (the stake words must come before "from")
+_SELLER_MARK = re.compile(r"\bstakes?\b.{0,60}\bfrom\s+(?:\w+\s+){0,2}$", re.I)
 
 
 def assign_roles(
-    sentence: str, mentions: Sequence[tuple[str, int, int]], event_type: str
+    sentence: str,
+    mentions: Sequence[tuple[str, int, int]],
+    event_type: str,
+    entity_types: Mapping[str, str] | None = None,
 ) -> tuple[Party, ...]:
     """Parties of an event with roles. `mentions` are (entity_id, start, end) in the sentence;
-    one party per entity, its first role."""
+    one party per entity, its first role. `entity_types` (watchlist id → type) settles a joint
+    venture the way the watchlist knows it: a party of type "venture" is the venture and every
+    other party a parent ("partner"), wherever the sentence names them; without a venture-typed
+    party the venture is the party named after the founding verb."""
+    types = entity_types or {}
     verb_pattern = _ROLE_VERBS.get(event_type)
     verb = verb_pattern.search(sentence) if verb_pattern else None
+    typed_venture = event_type == "joint_venture" and any(
+        types.get(m[0]) == "venture" for m in mentions
+    )
     parties: dict[str, Party] = {}
     for entity_id, start, end in sorted(mentions, key=lambda m: m[1]):
         if entity_id in parties:
@@ -283,8 +299,12 @@ def assign_roles(
             role = "partner"
         elif event_type == "joint_venture":
             role = "partner"
-            if verb and start >= verb.end() and not re.search(r"\b(by|with|and)\s+$", before):
+            if typed_venture:
+                role = "venture" if types.get(entity_id) == "venture" else "partner"
+            elif verb and start >= verb.end() and not re.search(r"\b(by|with|and)\s+$", before):
                 role = "venture"
+        elif event_type == "investment" and verb and _SELLER_MARK.search(sentence[:start]):
+            role = "seller"  # "bought a stake in Yinwang from Huawei"
         elif event_type in ("investment", "funding"):
             if _INVESTOR_MARK.search(before) or (
                 event_type == "investment" and verb is not None and start < verb.start()
@@ -333,10 +353,12 @@ def extract_events_many(
     *,
     min_confidence: float | None = None,
     batch_size: int = 32,
+    entity_types: Mapping[str, str] | None = None,
 ) -> list[list[ExtractedEvent]]:
     """`extract_events` for many documents, with one batched pass of the encoder.
 
-    `min_confidence` defaults to the threshold trained with the head (head_config.json)."""
+    `min_confidence` defaults to the threshold trained with the head (head_config.json);
+    `entity_types` (watchlist id → type) helps `assign_roles` tell a venture from its parents."""
     if min_confidence is None:
         min_confidence = float(model.head.config.get("min_confidence", DEFAULT_MIN_CONFIDENCE))
     pending: list[tuple[int, int, int, list[tuple[str, int, int]]]] = []
@@ -367,7 +389,7 @@ def extract_events_many(
             ExtractedEvent(
                 type=label,
                 stage=detect_stage(sentence, label),
-                parties=assign_roles(sentence, inside, label),
+                parties=assign_roles(sentence, inside, label, entity_types),
                 date=resolve_date(sentence, doc.published_at),
                 evidence=sentence,
                 evidence_span=(start, end),
@@ -411,6 +433,51 @@ def to_contract(event: ExtractedEvent | TimelineEvent, names: dict[str, str]) ->
         "evidence": evidence,
         "confidence": event.confidence,
     }
+
+
+# ------------------------------------------------------------------ new or background
+
+NEW_WINDOW_DAYS = 14
+"""An event whose own date (at its precision) ended more than this many days before its first
+report is background that the articles recall, not a new development. Chosen on the claims dev
+set (`carintel models eval claims`); the weekly report's "Background cited this week" and
+`carintel.api.timeline(new_only=True)` follow it."""
+
+
+def date_interval(value: str, precision: str | None) -> tuple[date, date] | None:
+    """The first and last day a date cut to its precision covers ("2021" → 2021-01-01..12-31)."""
+    try:
+        if precision == "year" or len(value) == 4:
+            year = int(value[:4])
+            return date(year, 1, 1), date(year, 12, 31)
+        if precision == "month" or len(value) == 7:
+            year, month = int(value[:4]), int(value[5:7])
+            first = date(year, month, 1)
+            following = date(year + month // 12, month % 12 + 1, 1)
+            return first, date.fromordinal(following.toordinal() - 1)
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    return day, day
+
+
+def is_background(
+    event_date: str | None,
+    precision: str | None,
+    date_source: str,
+    reported_at: datetime | date | None,
+    window_days: int = NEW_WINDOW_DAYS,
+) -> bool:
+    """True when the sentence dates the event and that date ended more than `window_days`
+    before the report: "Baidu and Geely set up Jiyue in 2021" in a 2025 article. An undated
+    event, or one dated by its publication, is news of its report."""
+    if event_date is None or date_source != "sentence" or reported_at is None:
+        return False
+    interval = date_interval(event_date, precision)
+    if interval is None:
+        return False
+    reported = reported_at.date() if isinstance(reported_at, datetime) else reported_at
+    return interval[1].toordinal() < reported.toordinal() - window_days
 
 
 # ------------------------------------------------------------------ merging
@@ -497,6 +564,7 @@ def merge_events(extracted: Iterable[ExtractedEvent]) -> list[TimelineEvent]:
         )
         reported = [t for t in (_report_time(e) for e in events) if t is not None]
         latest = max(events, key=lambda e: _report_time(e) or datetime.min.replace(tzinfo=UTC))
+        first_reported = min(reported) if reported else None
         timeline.append(
             TimelineEvent(
                 event_id=_event_id(event_type, ids, bucket),
@@ -507,13 +575,16 @@ def merge_events(extracted: Iterable[ExtractedEvent]) -> list[TimelineEvent]:
                 date_source=best_date.source,
                 stage=latest.stage,
                 confidence=max(e.confidence for e in events),
-                first_reported_at=min(reported) if reported else None,
+                first_reported_at=first_reported,
                 source_count=len({e.doc_id or f"#{i}" for i, e in enumerate(events)}),
                 sources=tuple(
                     EventSource(
                         e.doc_id, e.evidence, e.stage, e.confidence, e.published_at, e.first_seen_at
                     )
                     for e in events
+                ),
+                background=is_background(
+                    best_date.date, best_date.precision, best_date.source, first_reported
                 ),
             )
         )

@@ -24,8 +24,8 @@ Models are passed in; either may be None (alias linking only).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from enrich.embeddings import Encoder
@@ -33,8 +33,15 @@ from enrich.events import EventDocument, EventModel, extract_events_many
 from enrich.linker import AliasLinker
 from enrich.models import LoadedModel
 from enrich.ner import EntitySpan, tag_sentences
-from enrich.records import DocumentEnrichment, EntityTone, InputDocument, Mention
-from enrich.relevance import THRESHOLD, relevance
+from enrich.records import (
+    DocumentEnrichment,
+    EntityTone,
+    InputDocument,
+    Mention,
+    OrganisationTone,
+)
+from enrich.relevance import METHOD as RELEVANCE_METHOD
+from enrich.relevance import THRESHOLD, RelevanceModel, relevance, score_documents
 from enrich.resolve import EntityResolver, name_key
 from enrich.sentences import sentence_spans
 from enrich.sentiment import (
@@ -91,10 +98,16 @@ class Enricher:
     events: EventModel | None = None
     encoder: Encoder | None = None  # the base encoder, for story embeddings (not used here)
     batch_size: int = 32
+    relevance_threshold: float = THRESHOLD  # documents below it yield no events
+    relevance_model: RelevanceModel | None = None  # None: the vocabulary score
+
+    def relevance_method(self) -> str:
+        return self.relevance_model.version if self.relevance_model else RELEVANCE_METHOD
 
     def version(self) -> str:
         """Changes when the watchlist's aliases, a model or this pipeline change."""
-        parts = [PIPELINE_VERSION, self.linker.version]
+        parts = [PIPELINE_VERSION, self.linker.version,
+                 f"{self.relevance_method()}@{self.relevance_threshold:g}"]  # fmt: skip
         for model in (self.ner, self.sentiment):
             parts.append(f"{model.name}@{model.version}" if model else "none")
         parts.append(self.events.version if self.events else "none")
@@ -154,13 +167,30 @@ def find_mentions(enricher: Enricher, docs: Sequence[InputDocument]) -> list[lis
     return result
 
 
+def linked_key(mention: Mention) -> str | None:
+    """The watchlist entity a mention names (None: not linked)."""
+    return mention.entity_id
+
+
+def organisation_key(mention: Mention) -> str | None:
+    """The normalised name of an organisation outside the watchlist (an unlinked ORG mention),
+    None for anything else: a rival carmaker or a new partner the story names."""
+    if mention.entity_id is not None or mention.label != "ORG":
+        return None
+    return name_key(mention.text) or None
+
+
 def entity_targets(
-    title: str, text: str, mentions: Sequence[Mention]
+    title: str,
+    text: str,
+    mentions: Sequence[Mention],
+    key: Callable[[Mention], str | None] = linked_key,
 ) -> dict[str, list[tuple[Target, float]]]:
-    """Per linked entity, its weighted sentiment targets: the title if it names the entity
-    (weight TITLE_WEIGHT, as in document sentiment: a headline states the gist), then one target
-    per sentence of the text that mentions it (its first mention there, weight 1); at most
-    MAX_TARGETS_PER_ENTITY, the title first (`mentions` come title first)."""
+    """Per entity (`key` of a mention: by default the linked watchlist entity), its weighted
+    sentiment targets: the title if it names the entity (weight TITLE_WEIGHT, as in document
+    sentiment: a headline states the gist), then one target per sentence of the text that
+    mentions it (its first mention there, weight 1); at most MAX_TARGETS_PER_ENTITY, the title
+    first (`mentions` come title first)."""
     lead = len(title) - len(title.lstrip())  # the title as document sentiment reads it
     fields = {
         "title": (title, [(lead, len(title.rstrip()))]),
@@ -169,13 +199,14 @@ def entity_targets(
     targets: dict[str, list[tuple[Target, float]]] = {}
     used: set[tuple[str, str, int]] = set()
     for m in mentions:
-        if m.entity_id is None:
+        entity = key(m)
+        if entity is None:
             continue
         value, spans = fields[m.field]
         for n, (s, e) in enumerate(spans):
-            if s <= m.start and m.end <= e and (m.entity_id, m.field, n) not in used:
-                used.add((m.entity_id, m.field, n))
-                bucket = targets.setdefault(m.entity_id, [])
+            if s <= m.start and m.end <= e and (entity, m.field, n) not in used:
+                used.add((entity, m.field, n))
+                bucket = targets.setdefault(entity, [])
                 if len(bucket) < MAX_TARGETS_PER_ENTITY:
                     weight = TITLE_WEIGHT if m.field == "title" else 1.0
                     bucket.append((Target(value[s:e], m.start - s, m.end - s), weight))
@@ -186,24 +217,61 @@ def entity_targets(
 @dataclass(frozen=True)
 class SentimentTargets:
     """What one document asks of the sentiment model, in the order `all` lists it: each linked
-    entity's weighted targets (`entity_targets`), then the document's (`document_targets`)."""
+    entity's weighted targets (`entity_targets`), each outside organisation's (by normalised
+    name; `organisation_names` gives the name as first written), then the document's
+    (`document_targets`)."""
 
     entities: Mapping[str, Sequence[tuple[Target, float]]]
     document: Sequence[Target]
     document_weights: Sequence[float]
+    organisations: Mapping[str, Sequence[tuple[Target, float]]] = field(default_factory=dict)
+    organisation_names: Mapping[str, str] = field(default_factory=dict)
 
     def all(self) -> list[Target]:
-        return [t for ts in self.entities.values() for t, _ in ts] + list(self.document)
+        return (
+            [t for ts in self.entities.values() for t, _ in ts]
+            + [t for ts in self.organisations.values() for t, _ in ts]
+            + list(self.document)
+        )
 
 
 def sentiment_targets(title: str, text: str, mentions: Sequence[Mention]) -> SentimentTargets:
     document, weights = document_targets(title, text)
-    return SentimentTargets(entity_targets(title, text, mentions), tuple(document), tuple(weights))
+    names: dict[str, str] = {}
+    for m in mentions:
+        found = organisation_key(m)
+        if found is not None:
+            names.setdefault(found, m.text)
+    return SentimentTargets(
+        entity_targets(title, text, mentions),
+        tuple(document),
+        tuple(weights),
+        entity_targets(title, text, mentions, organisation_key),
+        names,
+    )
 
 
 def polarity(sentiment: Sentiment) -> float:
     p = sentiment.probabilities
     return round(p.get("positive", 0.0) - p.get("negative", 0.0), 4)
+
+
+def document_relevance(
+    enricher: Enricher, docs: Sequence[InputDocument], mentions: Sequence[Sequence[Mention]]
+) -> list[float]:
+    """Relevance of each document (`enrich.relevance`): the trained model where the enricher
+    has one (one batched encoder pass), else the vocabulary score."""
+    types = [
+        [enricher.entity_types.get(e, "") for e in {m.entity_id for m in ms if m.entity_id}]
+        for ms in mentions
+    ]
+    if enricher.relevance_model is None:
+        return [relevance(d.title, d.text, t) for d, t in zip(docs, types, strict=True)]
+    return score_documents(
+        enricher.relevance_model,
+        [(d.title, d.text, t) for d, t in zip(docs, types, strict=True)],
+        batch_size=enricher.batch_size,
+    )
 
 
 def enrich_documents(enricher: Enricher, docs: Sequence[InputDocument]) -> list[DocumentEnrichment]:
@@ -219,53 +287,66 @@ def enrich_documents(enricher: Enricher, docs: Sequence[InputDocument]) -> list[
         flat = [t for plan in plans for t in plan.all()]
         found = classify(enricher.sentiment, flat, batch_size=enricher.batch_size)
     cursor = 0
+    scores = document_relevance(enricher, docs, all_mentions)
 
     def take(count: int) -> list[Sentiment]:
         nonlocal cursor
         cursor += count
         return found[cursor - count : cursor]
 
-    results = []
-    for doc, mentions, plan in zip(docs, all_mentions, plans, strict=True):
+    results: list[DocumentEnrichment] = []
+    for doc, mentions, plan, score in zip(docs, all_mentions, plans, scores, strict=True):
         tones: list[EntityTone] = []
+        organisations: list[OrganisationTone] = []
         sentiment = None
         if found:
             for entity_id, ts in plan.entities.items():
                 tones.append(
                     EntityTone(entity_id, weighted_mean(take(len(ts)), [w for _, w in ts]), len(ts))
                 )
+            for key, ts in plan.organisations.items():
+                organisations.append(
+                    OrganisationTone(
+                        key,
+                        plan.organisation_names[key],
+                        weighted_mean(take(len(ts)), [w for _, w in ts]),
+                        len(ts),
+                    )
+                )
             if plan.document:
                 sentiment = weighted_mean(take(len(plan.document)), plan.document_weights)
-        linked_types = [
-            enricher.entity_types.get(e, "") for e in {m.entity_id for m in mentions if m.entity_id}
-        ]
-        score = relevance(doc.title, doc.text, linked_types)
         results.append(
             DocumentEnrichment(
                 doc_id=doc.id,
                 language=detect_language(f"{doc.title}\n{doc.text}"),
                 mentions=tuple(mentions),
                 entity_sentiment=tuple(tones),
+                organisation_sentiment=tuple(organisations),
                 relevance=score,
-                relevant=score >= THRESHOLD,
+                relevant=score >= enricher.relevance_threshold,
                 sentiment=sentiment,
             )
         )
-    if enricher.events is not None:
+    relevant = [i for i, r in enumerate(results) if r.relevant]
+    if enricher.events is not None and relevant:
+        # an off-topic document (a phone launch, a food-delivery quarter) states no claim
         found_events = extract_events_many(
             enricher.events,
             [
                 EventDocument(
-                    text=d.text,
-                    mentions=[m for m in r.linked if m.field == "text"],  # type: ignore[misc]
-                    published_at=_as_datetime(d.published_at),
-                    doc_id=d.id,
-                    first_seen_at=d.first_seen_at,
+                    text=docs[i].text,
+                    mentions=[m for m in results[i].linked if m.field == "text"],  # type: ignore[misc]
+                    published_at=_as_datetime(docs[i].published_at),
+                    doc_id=docs[i].id,
+                    first_seen_at=docs[i].first_seen_at,
                 )
-                for d, r in zip(docs, results, strict=True)
+                for i in relevant
             ],
+            batch_size=enricher.batch_size,
+            entity_types=enricher.entity_types,
         )
-        results = [replace(r, events=tuple(e)) for r, e in zip(results, found_events, strict=True)]
+        for i, events in zip(relevant, found_events, strict=True):
+            results[i] = replace(results[i], events=tuple(events))
     return results
 
 

@@ -38,11 +38,22 @@ class EntityTone:
 
 
 @dataclass(frozen=True)
+class OrganisationTone:
+    """Sentiment toward an organisation outside the watchlist, by its normalised name."""
+
+    name_key: str
+    name: str  # as the document first writes it
+    sentiment: Sentiment
+    sentences: int
+
+
+@dataclass(frozen=True)
 class DocumentEnrichment:
     doc_id: str
     language: str
     mentions: tuple[Mention, ...]
     entity_sentiment: tuple[EntityTone, ...] = ()
+    organisation_sentiment: tuple[OrganisationTone, ...] = ()
     sentiment: Sentiment | None = None
     relevance: float = 0.0
     relevant: bool = False

@@ -29,6 +29,7 @@ from matplotlib.ticker import MaxNLocator
 
 from reports.weekly import (
     EMERGING_MIN_DOCUMENTS,
+    NEW_WINDOW_DAYS,
     SENTIMENT_MIN_DOCUMENTS,
     SPIKE_BASELINE_WEEKS,
     SPIKE_MIN_DOCUMENTS,
@@ -52,6 +53,7 @@ from reports.weekly import (
 __all__ = [
     "MARKDOWN_ITEMS",
     "changes_markdown",
+    "claims_note",
     "coverage_html",
     "emerging_html",
     "entities_html",
@@ -166,11 +168,7 @@ def _section(level: int, title: str, body: str, note: str = "") -> str:
 # --- what changed ------------------------------------------------------------------------------
 
 
-def new_events_html(report: WeeklyReport) -> str:
-    """Events first reported this week: type, parties, date with precision, stage, sources."""
-    frame = report.changes.new_events
-    if frame.empty:
-        return _section(3, "New events", _empty(NO_EVENTS))
+def _event_items(frame: pd.DataFrame) -> list[str]:
     items = []
     for row in frame.itertuples(index=False):
         count = int(row.source_count)
@@ -181,7 +179,50 @@ def new_events_html(report: WeeklyReport) -> str:
             f" · {_plural(count, 'source')}: {_sources_html(row.titles, row.urls)}"
             + (f'<br><q class="carintel-evidence">{html.escape(evidence)}</q>' if evidence else "")
         )
-    return _section(3, "New events", _list(items))
+    return items
+
+
+def new_events_html(report: WeeklyReport) -> str:
+    """New developments first reported this week: type, parties, date with precision, stage,
+    sources; then, collapsed, the background the week's documents recall (events dated well
+    before their first report)."""
+    changes = report.changes
+    body = _list(_event_items(changes.new_events)) if not changes.new_events.empty else ""
+    body = body or _empty(NO_EVENTS)
+    background = changes.background_events
+    if not background.empty:
+        body += (
+            f'\n<details class="carintel-background"><summary>Background cited this week '
+            f"({_plural(len(background), 'event')})</summary>\n"
+            f"{_list(_event_items(background))}\n</details>"
+        )
+    return _section(3, "New events", body, _new_rule(report))
+
+
+def _new_rule(report: WeeklyReport) -> str:
+    counts = report.changes.claim_counts
+    note = (
+        f"New: first reported this week and dated within {NEW_WINDOW_DAYS} days of that report "
+        "(or undated)."
+    )
+    if counts.lower_confidence_events:
+        note += (
+            f" {_plural(counts.lower_confidence_events, 'lower-confidence event')} "
+            f"(confidence below {counts.min_confidence:.2f}) in the warehouse."
+        )
+    return note
+
+
+def claims_note(report: WeeklyReport) -> str:
+    """What the claims below leave out: off-topic documents (a phone launch that names
+    Xiaomi), counted so an analyst knows they were read and set aside."""
+    off_topic = report.changes.claim_counts.off_topic_documents
+    if not off_topic:
+        return ""
+    return (
+        f"Claims come from documents about carmaking ventures only: "
+        f"{_plural(off_topic, 'off-topic document')} of this week left out."
+    )
 
 
 def _relationship_groups(report: WeeklyReport) -> list[list[Any]]:
@@ -288,9 +329,11 @@ def emerging_html(report: WeeklyReport) -> str:
 
 def what_changed_html(report: WeeklyReport) -> str:
     """The report's lead: everything new since the week before."""
+    note = claims_note(report)
     return "\n".join(
         [
             "<h2>What changed since last week</h2>",
+            *([f'<p class="carintel-note">{html.escape(note)}</p>'] if note else []),
             new_events_html(report),
             proposed_relationships_html(report),
             sentiment_movers_html(report),
@@ -551,7 +594,10 @@ def _md_more(lines: list[str], total: int, shown: int, noun: str, nouns: str = "
 def changes_markdown(report: WeeklyReport, limit: int = MARKDOWN_ITEMS) -> list[str]:
     """The "what changed" lead and the top stories as Markdown lines, at most `limit` a list."""
     changes = report.changes
-    lines = ["## What changed since last week", "", "### New events", ""]
+    lines = ["## What changed since last week", ""]
+    if claims_note(report):
+        lines += [_md(claims_note(report)), ""]
+    lines += ["### New events", ""]
     if changes.new_events.empty:
         lines.append(NO_EVENTS)
     for row in changes.new_events.head(limit).itertuples(index=False):
@@ -561,6 +607,14 @@ def changes_markdown(report: WeeklyReport, limit: int = MARKDOWN_ITEMS) -> list[
             f"{_plural(int(row.source_count), 'source')}: {_md_sources(row.titles, row.urls)}"
         )
     _md_more(lines, len(changes.new_events), limit, "more event")
+    if not changes.background_events.empty:
+        lines.append(
+            f"- Background cited this week: {_plural(len(changes.background_events), 'event')} "
+            "dated well before (in the HTML report)."
+        )
+    lower = changes.claim_counts.lower_confidence_events
+    if lower:
+        lines.append(f"- {_plural(lower, 'lower-confidence event')} in the warehouse.")
     lines += ["", "### Proposed relationships", ""]
     if changes.proposed_relationships.empty:
         lines.append(NO_RELATIONSHIPS)

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NOTEBOOK",
     "TOP_ENTITIES",
+    "ClaimCounts",
     "RenderedReport",
     "WeeklyChanges",
     "WeeklyReport",
@@ -87,6 +88,10 @@ EMERGING_LIMIT = 10
 """Emerging organisations: outside the watchlist, named in at least EMERGING_MIN_DOCUMENTS
 documents this week and in more than the week before; at most EMERGING_LIMIT."""
 TOP_STORIES = 10
+NEW_WINDOW_DAYS = 14
+"""An event dated more than this many days before its first report is background (the rule
+lives in enrich.events.is_background and is stored as timeline_events.background; this copy
+only words the report's note, and a test keeps the two equal)."""
 TREND_WEEKS = 8
 TREND_ENTITIES = 6
 SOCIAL_POSTS = 10
@@ -174,8 +179,12 @@ class WeeklyChanges:
     """What changed in the week, and the sections that follow it; each frame comes from the
     `reports/sql/weekly_*.sql` file of the same name, whose header documents its rule and order.
 
-    `new_events`: events first reported this week. `proposed_relationships`: relationships that
-    those events propose (origin 'event'). `entities`: one row per watchlist entity of the week
+    `new_events`: new developments first reported this week; `background_events`: events dated
+    well before their first report that this week's documents recall (both at or above the
+    report's confidence threshold). `proposed_relationships`: relationships that the week's
+    confident events propose (origin 'event'). `claim_counts`: what the claims leave out
+    (off-topic documents, lower-confidence events and relationships; see ClaimCounts).
+    `entities`: one row per watchlist entity of the week
     with share of voice and mean sentiment against the week before. `sentiment_movers`: rows of
     `entities` (see SENTIMENT_MOVERS). `volume_spikes`: see SPIKE_*. `emerging`: see EMERGING_*.
     `top_stories`, `entity_trend` (weekly documents of the top entities), `social_buzz` (posts
@@ -185,6 +194,7 @@ class WeeklyChanges:
     """
 
     new_events: pd.DataFrame = field(default_factory=_no_rows)
+    background_events: pd.DataFrame = field(default_factory=_no_rows)
     proposed_relationships: pd.DataFrame = field(default_factory=_no_rows)
     entities: pd.DataFrame = field(default_factory=_no_rows)
     sentiment_movers: pd.DataFrame = field(default_factory=_no_rows)
@@ -197,6 +207,19 @@ class WeeklyChanges:
     failures: pd.DataFrame = field(default_factory=_no_rows)
     quiet_sources: pd.DataFrame = field(default_factory=_no_rows)
     sentiment_available: bool = False
+    claim_counts: ClaimCounts = field(default_factory=lambda: ClaimCounts())
+
+
+@dataclass(frozen=True)
+class ClaimCounts:
+    """What the week's claims leave out (reports/sql/weekly_claim_counts.sql): documents judged
+    off-topic, which feed no claim, and new events and proposed relationships below the
+    report's confidence threshold `min_confidence`, which stay in the warehouse."""
+
+    off_topic_documents: int = 0
+    lower_confidence_events: int = 0
+    lower_confidence_relationships: int = 0
+    min_confidence: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -244,8 +267,10 @@ def load_changes(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> Wee
     available = conn.execute(
         _sql("weekly_sentiment_available.sql"), {"prev_start": prev_start, "end": end}
     ).fetchone()
+    counts = conn.execute(_sql("weekly_claim_counts.sql"), week).fetchone()
     return WeeklyChanges(
-        new_events=_frame(conn, "weekly_new_events.sql", week),
+        new_events=_frame(conn, "weekly_new_events.sql", {**week, "background": False}),
+        background_events=_frame(conn, "weekly_new_events.sql", {**week, "background": True}),
         proposed_relationships=_frame(conn, "weekly_proposed_relationships.sql", week),
         entities=entities,
         sentiment_movers=_sentiment_movers(entities),
@@ -285,6 +310,9 @@ def load_changes(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> Wee
         failures=_frame(conn, "weekly_failures.sql", week),
         quiet_sources=_frame(conn, "weekly_quiet_sources.sql", {"end": end}),
         sentiment_available=available is not None and int(available[0]) > 0,
+        claim_counts=ClaimCounts(int(counts[0]), int(counts[1]), int(counts[2]), float(counts[3]))
+        if counts is not None
+        else ClaimCounts(),
     )
 
 

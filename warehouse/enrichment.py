@@ -26,6 +26,8 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
                           "label", "score"),
     "entity_sentiment": ("doc_id", "entity_id", "label", "score", "model", "polarity",
                          "sentences"),
+    "organisation_sentiment": ("doc_id", "name_key", "name", "label", "score", "model",
+                               "polarity", "sentences"),
     "document_sentiment": ("doc_id", "label", "score", "model", "polarity"),
     "document_relevance": ("doc_id", "relevance", "relevant", "method"),
     "event_reports": ("doc_id", "sentence_start", "sentence_end", "type", "stage", "confidence",
@@ -40,6 +42,7 @@ class EnrichmentRows:
     mentions: list[dict[str, Any]] = field(default_factory=list)
     unlinked_mentions: list[dict[str, Any]] = field(default_factory=list)
     entity_sentiment: list[dict[str, Any]] = field(default_factory=list)
+    organisation_sentiment: list[dict[str, Any]] = field(default_factory=list)
     document_sentiment: list[dict[str, Any]] = field(default_factory=list)
     document_relevance: list[dict[str, Any]] = field(default_factory=list)
     event_reports: list[dict[str, Any]] = field(default_factory=list)

@@ -2,7 +2,8 @@
 -- least $min_documents documents this week and in more documents than the week before; with
 -- when they were first seen and up to three of the week's documents. At most $limit rows.
 -- $start, $end: this week; $prev_start: the Monday before (DATEs).
--- Untitled documents (posts, comments) are named by the start of their text.
+-- Untitled documents (posts, comments) are named by the start of their text. Only relevant
+-- documents count (view claim_documents).
 WITH named AS (
     SELECT
         u.name_key,
@@ -13,6 +14,7 @@ WITH named AS (
         coalesce(d.published_at, d.first_seen_at) AS published_at,
         CAST(timezone('UTC', coalesce(d.published_at, d.first_seen_at)) AS DATE) AS day
     FROM candidate_mentions u
+    JOIN claim_documents USING (doc_id)
     JOIN documents d USING (doc_id)
 ),
 per_name AS (

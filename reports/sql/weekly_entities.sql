@@ -2,6 +2,7 @@
 -- share of all watchlist-entity mentions of the week), mean sentiment (entity_sentiment.polarity,
 -- NULL without a sentiment model) and the same for the week before; strongest_title/_url: the
 -- week's document with the strongest sentiment toward it (largest |polarity|, then doc_id).
+-- Sentiment reads relevant documents only (view claim_documents): it feeds sentiment movers.
 -- $start, $end: this week; $prev_start, $prev_end: the week before (inclusive DATEs).
 WITH named AS (
     SELECT t.day, t.doc_id, t.entity_id, t.mention_count
@@ -32,6 +33,7 @@ tone AS (
             FILTER (WHERE n.day >= $start AND s.polarity IS NOT NULL) AS strongest_url
     FROM named n
     JOIN entity_sentiment s USING (doc_id, entity_id)
+    JOIN claim_documents USING (doc_id)
     JOIN documents d USING (doc_id)
     GROUP BY n.entity_id
 ),

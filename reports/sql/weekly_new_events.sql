@@ -1,11 +1,31 @@
--- Events first reported in the week (timeline_events.first_reported_at, UTC day), with their
--- parties, evidence and reporting documents. Most sources first, then earliest, then event_id.
+-- The week's events, with their parties, evidence and reporting documents, most sources first,
+-- then earliest, then event_id; only events at or above the report's confidence threshold
+-- (claim_thresholds 'event'; the rest are counted by weekly_claim_counts.sql).
+-- $background = false: new developments, first reported in the week (first_reported_at, UTC
+-- day) and not dated well before it (timeline_events.background).
+-- $background = true: background the week's documents recall: events dated well before their
+-- first report, with a report published in the week.
 -- $start, $end: the week's Monday and Sunday (inclusive), as DATE.
 -- Untitled documents (posts, comments) are named by the start of their text.
-WITH week_events AS (
+WITH threshold AS (
+    SELECT coalesce(max(min_confidence), 0) AS value FROM claim_thresholds WHERE claim = 'event'
+),
+reported_this_week AS (
+    SELECT DISTINCT r.event_id
+    FROM event_reports r
+    JOIN documents d USING (doc_id)
+    WHERE CAST(timezone('UTC', coalesce(d.published_at, d.first_seen_at)) AS DATE)
+          BETWEEN $start AND $end
+),
+week_events AS (
     SELECT *
     FROM timeline_events
-    WHERE CAST(timezone('UTC', first_reported_at) AS DATE) BETWEEN $start AND $end
+    WHERE confidence >= (SELECT value FROM threshold)
+      AND coalesce(background, false) = $background
+      AND CASE
+          WHEN $background THEN event_id IN (SELECT event_id FROM reported_this_week)
+          ELSE CAST(timezone('UTC', first_reported_at) AS DATE) BETWEEN $start AND $end
+      END
 ),
 parties AS (
     SELECT

@@ -1,11 +1,16 @@
--- Relationships proposed by events first reported in the week (origin 'event'), with their
--- evidence and the documents that reported the event; by subject, type, object, rel_id.
+-- Relationships proposed by events first reported in the week (origin 'event') at or above the
+-- report's confidence threshold (claim_thresholds 'event'), with their evidence and the
+-- documents that reported the event; by subject, type, object, rel_id.
 -- $start, $end: the week's Monday and Sunday (inclusive), as DATE.
 -- Untitled documents (posts, comments) are named by the start of their text.
-WITH week_events AS (
+WITH threshold AS (
+    SELECT coalesce(max(min_confidence), 0) AS value FROM claim_thresholds WHERE claim = 'event'
+),
+week_events AS (
     SELECT event_id
     FROM timeline_events
     WHERE CAST(timezone('UTC', first_reported_at) AS DATE) BETWEEN $start AND $end
+      AND confidence >= (SELECT value FROM threshold)
 ),
 documents AS (
     SELECT DISTINCT r.event_id, d.doc_id,

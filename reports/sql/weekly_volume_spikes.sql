@@ -3,11 +3,13 @@
 -- as 0). Each comes with the story holding most of its documents this week (ties: the earlier
 -- story, then story_id), linked through that story's first document.
 -- $start, $end: this week; $history_start: the Monday $weeks weeks before $start (DATEs).
--- Untitled documents (posts, comments) are named by the start of their text.
+-- Untitled documents (posts, comments) are named by the start of their text. Only relevant
+-- documents count (view claim_documents), this week and in the baseline.
 WITH named AS (
     SELECT DISTINCT t.entity_id, t.doc_id, t.day
     FROM timeline t
     JOIN entities e USING (entity_id)
+    JOIN claim_documents USING (doc_id)
     WHERE t.day BETWEEN $history_start AND $end AND e.in_watchlist
 ),
 per_entity AS (

@@ -131,6 +131,7 @@ def build_rich_warehouse(path: Path) -> Path:
     conn = db.connect(path)
     try:
         for doc_id, kind, title, text, url, source, published, engagement, named in POSTS:
+            conn.execute("INSERT INTO document_relevance VALUES (?, 0.9, true, 'test')", [doc_id])
             conn.execute(
                 "INSERT INTO documents (doc_id, canonical_url, url, title, text, published_at,"
                 " source, kind, content_hash, word_count, first_seen_at, crawl_run_id, engagement)"
@@ -158,8 +159,9 @@ def build_rich_warehouse(path: Path) -> Path:
                 )
         for event_id, kind, stage, when, precision, first, reports, parties in EVENTS:
             conn.execute(
-                "INSERT INTO timeline_events VALUES (?, ?, ?, ?, ?, 'sentence', 0.9,"
-                " CAST(? AS TIMESTAMPTZ), ?, ?)",
+                "INSERT INTO timeline_events (event_id, type, stage, event_date,"
+                " date_precision, date_source, confidence, first_reported_at, source_count,"
+                " parties) VALUES (?, ?, ?, ?, ?, 'sentence', 0.9, CAST(? AS TIMESTAMPTZ), ?, ?)",
                 [
                     event_id,
                     kind,

@@ -145,7 +145,13 @@ def add_document(
     source: str,
     published_at: str | None,
     first_seen_at: str,
+    relevant: bool = True,
 ) -> None:
+    """A document, enriched as relevant (a claim document) unless `relevant` is False."""
+    conn.execute(
+        "INSERT INTO document_relevance VALUES (?, ?, ?, 'test')",
+        [doc_id, 0.9 if relevant else 0.1, relevant],
+    )
     conn.execute(
         "INSERT INTO documents (doc_id, canonical_url, url, title, text, published_at, source,"
         " kind, content_hash, word_count, first_seen_at, crawl_run_id)"

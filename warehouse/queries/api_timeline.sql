@@ -2,6 +2,7 @@
 -- $entities VARCHAR[] (NULL: every event); $types VARCHAR[] (NULL: every type);
 -- $since / $until 'YYYY-MM-DD' (NULL: open). An event date cut to its precision is compared
 -- with the bounds cut to the same length, so "2025-03" lies within since "2025-03-15".
+-- $new_only BOOLEAN: leave out background (events dated well before their first report).
 WITH parties AS (
     SELECT
         p.event_id,
@@ -22,12 +23,15 @@ SELECT
     v.first_reported_at,
     v.evidence,
     list_filter(v.source_urls, lambda u: u IS NOT NULL) AS source_urls,
-    coalesce(p.party_ids, []) AS party_ids
+    coalesce(p.party_ids, []) AS party_ids,
+    v.background,
+    v.confidence
 FROM events v
 LEFT JOIN parties p USING (event_id)
 WHERE ($entities::VARCHAR[] IS NULL
        OR len(list_intersect(coalesce(p.party_ids, []), $entities::VARCHAR[])) > 0)
   AND ($types::VARCHAR[] IS NULL OR list_contains($types::VARCHAR[], v.type))
+  AND NOT ($new_only AND v.background)
   AND ($since::VARCHAR IS NULL
        OR (v.event_date IS NOT NULL AND v.event_date >= left($since::VARCHAR, length(v.event_date))))
   AND ($until::VARCHAR IS NULL
