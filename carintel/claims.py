@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from carintel.config import EnrichConfig, Watchlist, alias_rows
 from carintel.enrichment import build_enricher
 from carintel.errors import CarintelError
-from enrich.events import EVENTS_DIR, HEAD_CONFIG
+from enrich.events import EVENTS_DIR, EVENTS_MINILM_DIR, HEAD_CONFIG
+from enrich.relationships import BELONGS_TO
 from enrich.resolve import EntityResolver
 from enrich.training import claims
-
-ORGANISATION_TYPES = frozenset({"company", "venture", "brand"})
-BELONGS_TO = frozenset({"brand_of", "product_of", "subsidiary_of"})
 
 
 def _resolver(watchlist: Watchlist) -> claims.Resolve:
@@ -45,8 +45,8 @@ def evaluate_claims(
     is written to the bundled event head's config as `report_min_confidence`."""
     enricher = build_enricher(watchlist, config)
     resolve = _resolver(watchlist)
-    curated = {frozenset((r.subject, r.object)) for r in watchlist.relationships}
-    organisations = {e.id for e in watchlist.entities if e.type in ORGANISATION_TYPES}
+    triples = [(r.subject, r.type, r.object) for r in watchlist.relationships]
+    types = {e.id: e.type for e in watchlist.entities}
     families = claims.families_of(
         (r.subject, r.object) for r in watchlist.relationships if r.type in BELONGS_TO
     )
@@ -55,7 +55,9 @@ def evaluate_claims(
             raise CarintelError("events are switched off in config/enrich.yaml: nothing to choose")
         dev = claims.run_pipeline(enricher, claims.load_articles(splits=("dev",)))
         value = claims.precision_threshold(claims.all_event_predictions(dev, resolve, families))
-        path = EVENTS_DIR / HEAD_CONFIG
+        source = config.events.source if config.events else "bundled"
+        folder = {"bundled": EVENTS_DIR, "bundled-minilm": EVENTS_MINILM_DIR}.get(source)
+        path = (folder or Path(source)) / HEAD_CONFIG
         head = json.loads(path.read_text("utf-8"))
         head["report_min_confidence"] = round(value, 4)
         head["report_min_confidence_note"] = (
@@ -74,7 +76,7 @@ def evaluate_claims(
         if not articles:
             raise CarintelError(f"no articles in split {split!r} under {claims.HERE}")
         run = claims.run_pipeline(enricher, articles)
-        results[split] = claims.score(run, resolve, curated, organisations, families, threshold)
+        results[split] = claims.score(run, resolve, triples, types, families, threshold)
     return results
 
 
@@ -102,4 +104,88 @@ def train_relevance(watchlist: Watchlist, say: Callable[[str], None] = print) ->
     train(load_encoder(), RELEVANCE_DIR, linked_types, say)
 
 
-__all__ = ["evaluate_claims", "print_claims", "train_relevance"]
+TONE_L2 = (0.01, 0.1, 1.0)
+
+
+def _tone_rows(
+    enricher: Any, articles: Sequence[claims.ClaimArticle], resolve: claims.Resolve
+) -> tuple[list[list[float]], list[int]]:
+    """Per annotated organisation the pipeline scores: its tone features and gold label."""
+    from enrich.pipeline import find_mentions, sentiment_targets
+    from enrich.resolve import name_key
+    from enrich.sentiment import LABELS, classify, tone_features
+
+    docs = [a.document() for a in articles]
+    features, labels = [], []
+    for article, doc, mentions in zip(articles, docs, find_mentions(enricher, docs), strict=True):
+        plan = sentiment_targets(doc.title, doc.text, mentions, enricher.belongs_to)
+        for entity in article.entities:
+            found = entity.id or resolve(entity.name)
+            targets = (
+                plan.entities.get(found) if found else plan.organisations.get(name_key(entity.name))
+            )
+            if not targets:
+                continue
+            scored = classify(enricher.sentiment, [t for t, _ in targets])
+            features.append(tone_features(scored, [w for _, w in targets]))
+            labels.append(LABELS.index(entity.sentiment))
+    return features, labels
+
+
+def fit_entity_tone(
+    watchlist: Watchlist, config: EnrichConfig, say: Callable[[str], None] = print
+) -> Path:
+    """Fit the bundled sentiment model's entity-tone calibration (`enrich.sentiment.
+    ToneCalibration`) on the claims train split, its L2 weight chosen on the dev split, and
+    write it beside the artifact."""
+    import numpy as np
+
+    from enrich.models import ARTIFACTS
+    from enrich.sentiment import TONE_FEATURES, TONE_FILE
+    from enrich.training.logistic import fit_logistic_multi
+
+    enricher = build_enricher(watchlist, config.model_copy(update={"events": None}))
+    model = enricher.sentiment
+    if model is None:
+        raise CarintelError("sentiment is switched off in config/enrich.yaml: nothing to fit")
+    enricher = replace(enricher, entity_tone=None)
+    resolve = _resolver(watchlist)
+    x_train, y_train = _tone_rows(enricher, claims.load_articles(splits=("train",)), resolve)
+    x_dev, y_dev = _tone_rows(enricher, claims.load_articles(splits=("dev",)), resolve)
+    train, dev = np.asarray(x_train), np.asarray(x_dev)
+    mean, scale = train.mean(axis=0), train.std(axis=0) + 1e-9
+    best: tuple[float, float, Any, Any] | None = None
+    for l2 in TONE_L2:
+        weight, bias = fit_logistic_multi((train - mean) / scale, y_train, 3, l2)
+        predicted = (((dev - mean) / scale) @ weight.T + bias).argmax(axis=1)
+        accuracy = float((predicted == np.asarray(y_dev)).mean())
+        say(f"entity tone: l2 {l2:g}: dev accuracy {accuracy:.3f} on {len(y_dev)}")
+        if best is None or accuracy > best[0]:
+            best = (accuracy, l2, weight, bias)
+    assert best is not None
+    accuracy, l2, weight, bias = best
+    path = ARTIFACTS / "sentiment" / TONE_FILE
+    path.write_text(
+        json.dumps(
+            {
+                "features": list(TONE_FEATURES),
+                "weight": [[round(float(v), 6) for v in row] for row in weight],
+                "bias": [round(float(v), 6) for v in bias],
+                "mean": [round(float(v), 6) for v in mean],
+                "scale": [round(float(v), 6) for v in scale],
+                "l2": l2,
+                "train_examples": len(y_train),
+                "dev_examples": len(y_dev),
+                "dev_accuracy": round(accuracy, 4),
+                "model_version": model.version,
+            },
+            indent=2,
+        )
+        + "\n",
+        "utf-8",
+    )
+    say(f"entity tone: l2 {l2:g} (dev accuracy {accuracy:.3f}) written to {path}")
+    return path
+
+
+__all__ = ["evaluate_claims", "fit_entity_tone", "print_claims", "train_relevance"]

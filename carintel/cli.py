@@ -749,7 +749,7 @@ def models_fetch(
 
 @models_app.command("train")
 def models_train(
-    kind: Annotated[str, typer.Argument(help="ner | sentiment | events | relevance")],
+    kind: Annotated[str, typer.Argument(help="ner | sentiment | events | relevance | entity-tone")],
     seed: Annotated[int, typer.Option(help="Random seed (ner, sentiment).")] = 13,
     minilm: Annotated[
         bool,
@@ -761,7 +761,9 @@ def models_train(
     """Rebuild a bundled model's artifacts deterministically from ../shared/datasets (ner,
     sentiment: the commercially usable sets only) or from the written examples (events;
     relevance: our sentences and the claims dev set's train split, its threshold chosen on
-    the dev split). Set CARINTEL_DATASETS to read the datasets from elsewhere."""
+    the dev split). sentiment: stage one on the published sets, stage two on venture news
+    (our sentences and the claims train split), then the entity-tone calibration (entity-tone
+    refits only that). Set CARINTEL_DATASETS to read the datasets from elsewhere."""
 
     def body() -> None:
         if kind == "relevance":
@@ -769,12 +771,22 @@ def models_train(
 
             train_relevance(load_watchlist(), say=_say)
             return
+        if kind == "entity-tone":
+            from carintel.claims import fit_entity_tone
+
+            fit_entity_tone(load_watchlist(), load_enrich_config(), say=_say)
+            return
         if kind not in MODEL_KINDS:
             raise CarintelError(f"unknown model {kind!r}: use one of {', '.join(MODEL_KINDS)}")
         argv = ["train"] if kind == "events" else ["train", kind, "--seed", str(seed)]
         if minilm and kind == "sentiment":
             argv += ["--base", "minilm"]
-        raise typer.Exit(_delegate(kind, argv))
+        code = _delegate(kind, argv)
+        if code == 0 and kind == "sentiment" and not minilm:
+            from carintel.claims import fit_entity_tone
+
+            fit_entity_tone(load_watchlist(), load_enrich_config(), say=_say)
+        raise typer.Exit(code)
 
     _guard(body)
 

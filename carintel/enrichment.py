@@ -15,14 +15,17 @@ import duckdb
 from carintel.config import EnrichConfig, ModelChoice, Watchlist, alias_rows
 from carintel.errors import CarintelError
 from carintel.timeline import TimelineResult, build_timeline
+from enrich.bases import MINILM
 from enrich.embeddings import Encoder, load_encoder
-from enrich.events import EventModel, load_event_model
+from enrich.events import EVENTS_DIR, EVENTS_MINILM_DIR, EventModel, head_base, load_event_model
 from enrich.linker import AliasLinker
-from enrich.models import LoadedModel, ModelError, ModelSpec, load_ner, load_sentiment
+from enrich.models import ARTIFACTS, LoadedModel, ModelError, ModelSpec, load_ner, load_sentiment
 from enrich.pipeline import Enricher, enrich_documents, polarity
 from enrich.records import DocumentEnrichment, InputDocument
+from enrich.relationships import BELONGS_TO, ancestors
 from enrich.relevance import RelevanceModel, load_relevance_model
 from enrich.resolve import EntityResolver, name_key
+from enrich.sentiment import load_tone_calibration
 from warehouse.enrichment import (
     EnrichmentRows,
     document_texts,
@@ -57,14 +60,24 @@ def _load(
         ) from exc
 
 
-def _event_model(config: EnrichConfig, encoder: Encoder | None) -> EventModel | None:
-    if config.events is None or encoder is None:
+def _event_model(config: EnrichConfig, minilm: Encoder) -> EventModel | None:
+    """The event classifier: `bundled` (the head over all-mpnet-base-v2, which `carintel models
+    fetch` puts on the machine), `bundled-minilm` (the head over the MiniLM encoder that stories
+    and relevance use: nothing to fetch, less precise) or a folder with a head."""
+    if config.events is None:
         return None
-    folder = None if config.events.source == "bundled" else Path(config.events.source)
+    source = config.events.source
+    folder = {"bundled": EVENTS_DIR, "bundled-minilm": EVENTS_MINILM_DIR}.get(source)
+    folder = folder or Path(source)
     try:
+        base = head_base(folder)
+        encoder = minilm if base is MINILM else load_encoder(base=base, threads=config.threads)
         return load_event_model(encoder, folder)
     except ModelError as exc:
-        raise CarintelError(f"{exc} (config/enrich.yaml: events)") from exc
+        raise CarintelError(
+            f"{exc} (config/enrich.yaml: events; 'events: {{source: bundled-minilm}}' needs "
+            "nothing fetched)"
+        ) from exc
 
 
 def _relevance_model(encoder: Encoder) -> RelevanceModel:
@@ -83,12 +96,17 @@ def build_enricher(watchlist: Watchlist, config: EnrichConfig) -> Enricher:
     aliases = alias_rows(watchlist)
     encoder = load_encoder(threads=config.threads)
     relevance_model = _relevance_model(encoder)
+    sentiment = _load(config.sentiment, config.threads, load_sentiment)
+    calibration = None
+    if sentiment is not None and config.sentiment and config.sentiment.source == "bundled":
+        calibration = load_tone_calibration(ARTIFACTS / "sentiment", sentiment.version)
     return Enricher(
         linker=AliasLinker(aliases),
         resolver=EntityResolver(aliases),
         entity_types={e.id: e.type for e in watchlist.entities},
         ner=_load(config.ner, config.threads, load_ner),
-        sentiment=_load(config.sentiment, config.threads, load_sentiment),
+        sentiment=sentiment,
+        entity_tone=calibration,
         events=_event_model(config, encoder),
         encoder=encoder if config.stories else None,
         batch_size=config.batch_size,
@@ -98,6 +116,9 @@ def build_enricher(watchlist: Watchlist, config: EnrichConfig) -> Enricher:
             else relevance_model.threshold
         ),
         relevance_model=relevance_model,
+        belongs_to=ancestors(
+            (r.subject, r.object) for r in watchlist.relationships if r.type in BELONGS_TO
+        ),
     )
 
 

@@ -28,7 +28,7 @@ import numpy as np
 from enrich.dates import ResolvedDate
 from enrich.embeddings import Encoder, embed_documents
 from enrich.events import ExtractedEvent, Party, TimelineEvent, merge_events
-from enrich.relationships import EventClaim
+from enrich.relationships import EventClaim, KnownRelations
 from enrich.relationships import propose_relationships as propose
 from enrich.stories import StoryConfig, StoryDoc, StoryMember, assign_stories, minhash
 from warehouse.db import transaction
@@ -105,18 +105,12 @@ def _insert_event(conn: duckdb.DuckDBPyConnection, event: TimelineEvent) -> None
 def propose_relationships(conn: duckdb.DuckDBPyConnection) -> int:
     """Relationships suggested by events and not covered by the curated watchlist
     (`enrich.relationships.propose_relationships` decides; this stores them)."""
-    curated = {
-        frozenset((s, o))
-        for s, o in conn.execute(
-            "SELECT subject_id, object_id FROM relationships WHERE origin = 'watchlist'"
-        ).fetchall()
-    }
-    organisations = {
-        r[0]
-        for r in conn.execute(
-            "SELECT entity_id FROM entities WHERE type IN ('company', 'venture', 'brand')"
-        ).fetchall()
-    }
+    known = KnownRelations.of(
+        conn.execute(
+            "SELECT subject_id, type, object_id FROM relationships WHERE origin = 'watchlist'"
+        ).fetchall(),
+        dict(conn.execute("SELECT entity_id, type FROM entities").fetchall()),
+    )
     events = [
         EventClaim(
             event_id,
@@ -132,7 +126,7 @@ def propose_relationships(conn: duckdb.DuckDBPyConnection) -> int:
             " ORDER BY event_id"
         ).fetchall()
     ]
-    proposals = propose(events, curated, organisations)
+    proposals = propose(events, known)
     with transaction(conn):
         conn.execute("DELETE FROM relationships WHERE origin = 'event'")
         if proposals:

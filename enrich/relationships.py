@@ -18,7 +18,7 @@ products propose nothing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from enrich.events import Party
@@ -31,6 +31,29 @@ RULES: dict[str, tuple[str, str, str | None]] = {
     "joint_venture": ("jv_parent", "partner", "venture"),
     "investment": ("investor", "investor", "investee"),
 }
+
+
+BELONGS_TO = frozenset({"brand_of", "product_of", "subsidiary_of"})
+"""Relationship types that make the subject part of the object (a product of its maker)."""
+
+
+def ancestors(parents: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """Each entity's transitive parents from (child, parent) pairs: the Xiaomi YU7 belongs to
+    Xiaomi Auto, which belongs to Xiaomi."""
+    up: dict[str, set[str]] = {}
+    for child, parent in parents:
+        up.setdefault(child, set()).add(parent)
+    out: dict[str, frozenset[str]] = {}
+    for start in up:
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            for parent in up.get(todo.pop(), ()):
+                if parent not in seen and parent != start:
+                    seen.add(parent)
+                    todo.append(parent)
+        out[start] = frozenset(seen)
+    return out
 
 
 @dataclass(frozen=True)
@@ -70,26 +93,89 @@ def _pairs(
     return [(s, o) for s in subjects for o in objects]
 
 
+ORGANISATION_TYPES = frozenset({"company", "venture", "brand"})
+
+
+@dataclass(frozen=True)
+class KnownRelations:
+    """What the curated watchlist already says, as proposals need it."""
+
+    pairs: frozenset[frozenset[str]]  # related in any direction and type, co-parents too
+    organisations: frozenset[str]  # companies, ventures, brands (not people or products)
+    ventures: frozenset[str]
+    belongs_to: Mapping[str, frozenset[str]]  # a brand or subsidiary → what owns it
+
+    @classmethod
+    def of(
+        cls, triples: Iterable[tuple[str, str, str]], entity_types: Mapping[str, str]
+    ) -> KnownRelations:
+        """From the watchlist's (subject, type, object) relationships and entity types."""
+        rows = list(triples)
+        pairs = {frozenset((s, o)) for s, _, o in rows} | co_parents(rows)
+        return cls(
+            pairs=frozenset(pairs),
+            organisations=frozenset(e for e, t in entity_types.items() if t in ORGANISATION_TYPES),
+            ventures=frozenset(e for e, t in entity_types.items() if t == "venture"),
+            belongs_to=ancestors((s, o) for s, kind, o in rows if kind in BELONGS_TO),
+        )
+
+    def related(self, a: str, b: str) -> bool:
+        """Already related: directly, as co-parents of a venture, or through a brand's or a
+        subsidiary's owner ("Seres, which builds AITO cars with Huawei": AITO is Seres')."""
+        family_a = {a, *self.belongs_to.get(a, ())}
+        family_b = {b, *self.belongs_to.get(b, ())}
+        if family_a & family_b:
+            return True
+        return any(frozenset((x, y)) in self.pairs for x in family_a for y in family_b)
+
+
+def _implied(a: str, b: str, found: Mapping[str, ProposedRelationship]) -> bool:
+    """A partnership between a venture and its parent, or between two parents of one venture,
+    that a joint venture or an investment of the same run already proposes."""
+    pair = {a, b}
+    parents: dict[str, set[str]] = {}
+    for p in found.values():
+        if {p.subject_id, p.object_id} == pair:
+            return True
+        if p.type == "jv_parent":
+            parents.setdefault(p.object_id, set()).add(p.subject_id)
+    return any(pair <= {*ps, venture} for venture, ps in parents.items())
+
+
+def co_parents(curated: Iterable[tuple[str, str, str]]) -> set[frozenset[str]]:
+    """Pairs of entities that the watchlist makes parents of one venture, from (subject, type,
+    object) relationships."""
+    parents: dict[str, set[str]] = {}
+    for subject, kind, obj in curated:
+        if kind == "jv_parent":
+            parents.setdefault(obj, set()).add(subject)
+    return {frozenset((a, b)) for ps in parents.values() for a in ps for b in ps if a != b}
+
+
 def propose_relationships(
-    events: Iterable[EventClaim],
-    curated: Collection[frozenset[str]],
-    organisations: Collection[str],
+    events: Iterable[EventClaim], known: KnownRelations
 ) -> list[ProposedRelationship]:
-    """Proposals from `events`, one per (subject, type, object), the first event (in the order
-    given) supplying the evidence. `curated` holds the entity pairs the watchlist already
-    relates (in any direction and type); `organisations` the watchlist ids of companies,
-    ventures and brands (people and products are no party to a corporate relationship)."""
+    """Proposals from `events`, one per (subject, type, object), the first event (joint
+    ventures and investments before partnerships, then in the order given) supplying the
+    evidence. Only organisations are parties (people and products are no party to a corporate
+    relationship); nothing the watchlist already relates is proposed (`KnownRelations.
+    related`), nor a partnership between a venture and a parent, or two parents, that a
+    joint venture of the same run proposes; a jv_parent only toward a watchlist venture (not
+    toward a brand the sentence names)."""
     found: dict[str, ProposedRelationship] = {}
-    for event in events:
+    ordered = sorted(events, key=lambda e: e.type == "partnership")  # stable: ventures first
+    for event in ordered:
         rule = RULES.get(event.type)
         if rule is None or event.stage in NOT_PROPOSED_STAGES:
             continue
-        parties = [p for p in event.parties if p.entity_id in organisations]
+        parties = [p for p in event.parties if p.entity_id in known.organisations]
         if len(parties) > MAX_PROPOSAL_PARTIES:
             continue
         rel_type, subject_role, object_role = rule
         for subject, obj in _pairs(parties, subject_role, object_role):
-            if subject == obj or frozenset((subject, obj)) in curated:
+            if subject == obj or known.related(subject, obj) or _implied(subject, obj, found):
+                continue
+            if rel_type == "jv_parent" and obj not in known.ventures:
                 continue
             key = "|".join((subject, rel_type, obj, "event"))
             rel_id = hashlib.sha256(key.encode()).hexdigest()[:16]

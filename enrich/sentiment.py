@@ -9,8 +9,12 @@ sentiment is the same model with each whole sentence as its own target (see
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 
@@ -182,3 +186,77 @@ def document_sentiment(model: LoadedModel, text: str, title: str = "") -> Sentim
     if not targets:
         return None
     return weighted_mean(classify(model, targets), weights)
+
+
+# ------------------------------------------------------------------ entity tone
+
+TONE_FILE = "entity_tone.json"
+TONE_FEATURES = ("log_mean_negative", "log_mean_neutral", "log_mean_positive", "max_negative",
+                 "max_positive")  # fmt: skip
+
+
+def tone_features(found: Sequence[Sentiment], weights: Sequence[float]) -> list[float]:
+    """TONE_FEATURES of one entity's classified targets: the log of the weighted mean class
+    probabilities, and the strongest negative and positive target."""
+    mean = weighted_mean(found, weights).probabilities
+    return [
+        *(math.log(mean[label] + 1e-4) for label in LABELS),
+        max(s.probabilities["negative"] for s in found),
+        max(s.probabilities["positive"] for s in found),
+    ]
+
+
+@dataclass(frozen=True)
+class ToneCalibration:
+    """How an article reads for an entity, from its targets: a multinomial logistic regression
+    over standardised `tone_features`, fitted on the claims dev set's train split (the
+    article-level labels analysts gave) with its L2 weight chosen on the dev split. The plain
+    weighted mean calls most good and bad news "neutral": headline facts read neutral one
+    sentence at a time. Bound to the sentiment artifact it was fitted for (`model_version`)."""
+
+    weight: tuple[tuple[float, ...], ...]  # (labels, features)
+    bias: tuple[float, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    model_version: str
+    version: str
+
+    def tone(self, found: Sequence[Sentiment], weights: Sequence[float]) -> Sentiment:
+        x = [(v - m) / s for v, m, s in zip(tone_features(found, weights), self.mean,
+                                           self.scale, strict=True)]  # fmt: skip
+        logits = [b + sum(w * v for w, v in zip(row, x, strict=True))
+                  for row, b in zip(self.weight, self.bias, strict=True)]  # fmt: skip
+        top = max(logits)
+        exp = [math.exp(z - top) for z in logits]
+        p = {label: e / sum(exp) for label, e in zip(LABELS, exp, strict=True)}
+        best = max(LABELS, key=lambda label: p[label])
+        return Sentiment(best, p[best], p)
+
+
+def load_tone_calibration(directory: Path, model_version: str) -> ToneCalibration | None:
+    """The calibration beside a bundled sentiment artifact, if it was fitted for this version
+    of the model (None otherwise: entity tone falls back to the weighted mean)."""
+    path = directory / TONE_FILE
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text("utf-8"))
+    if data.get("model_version") != model_version:
+        return None
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    return ToneCalibration(
+        weight=tuple(tuple(row) for row in data["weight"]),
+        bias=tuple(data["bias"]),
+        mean=tuple(data["mean"]),
+        scale=tuple(data["scale"]),
+        model_version=data["model_version"],
+        version=f"tone-{digest}",
+    )
+
+
+def entity_tone(
+    found: Sequence[Sentiment], weights: Sequence[float], calibration: ToneCalibration | None
+) -> Sentiment:
+    """An entity's sentiment in one document from its weighted targets."""
+    if calibration is None:
+        return weighted_mean(found, weights)
+    return calibration.tone(found, weights)

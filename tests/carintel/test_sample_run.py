@@ -135,3 +135,77 @@ def test_running_again_adds_no_duplicates_and_keeps_ids(sample_home: Path) -> No
     assert sorted(p.name for p in (sample_home / "reports").iterdir()) == reports
     assert {e["id"] for e in _events(sample_home)} == events_before
     assert _stories(sample_home) == stories_before
+
+
+def _latest_report(home: Path) -> Any:
+    from reports import weekly
+
+    conn = connect_read_only(home / "carintel-read.duckdb")
+    try:
+        week = weekly.latest_week(conn)
+        assert week is not None
+        return weekly.load_weekly(conn, week), conn.execute(
+            "SELECT d.canonical_url, d.title FROM documents d JOIN document_relevance r"
+            " USING (doc_id) WHERE NOT r.relevant"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.mark.slow
+def test_what_changed_cites_no_off_topic_document(sample_home: Path) -> None:
+    from reports import sections
+
+    report, off_topic = _latest_report(sample_home)
+    titles = {title for _, title in off_topic}
+    # the sample's phone launches, earnings and AI stories that name the ventures' owners
+    known = {
+        "Huawei launches Mate 80 series and Mate X7 foldable",
+        "Meituan swings to a 16 billion yuan loss as the delivery war bites",
+    }
+    assert known <= titles
+    lead = sections.what_changed_html(report)
+    for url, _ in off_topic:
+        assert url not in lead
+    assert report.changes.claim_counts.off_topic_documents >= 2
+
+
+@pytest.mark.slow
+def test_no_event_dated_more_than_a_month_before_the_week_is_listed_as_new(
+    sample_home: Path,
+) -> None:
+    from datetime import timedelta
+
+    from enrich.events import date_interval
+
+    report, _ = _latest_report(sample_home)
+    new = report.changes.new_events
+    assert not new.empty
+    for row in new.itertuples(index=False):
+        if row.event_date is None:
+            continue
+        interval = date_interval(row.event_date, row.date_precision)
+        assert interval is not None and interval[1] >= report.start - timedelta(days=31), row
+    background = report.changes.background_events
+    assert "2021" in set(background["event_date"].str[:4])  # Jiyue's founding, recalled
+
+
+@pytest.mark.slow
+def test_no_relationship_is_proposed_between_two_co_parents(sample_home: Path) -> None:
+    conn = connect_read_only(sample_home / "carintel-read.duckdb")
+    try:
+        proposed = conn.execute(
+            "SELECT subject_id, type, object_id FROM relationships WHERE origin = 'event'"
+        ).fetchall()
+        parents = conn.execute(
+            "SELECT subject_id, object_id FROM relationships"
+            " WHERE origin = 'watchlist' AND type = 'jv_parent'"
+        ).fetchall()
+    finally:
+        conn.close()
+    ventures: dict[str, set[str]] = {}
+    for parent, venture in parents:
+        ventures.setdefault(venture, set()).add(parent)
+    co_parents = {frozenset((a, b)) for ps in ventures.values() for a in ps for b in ps if a != b}
+    assert ("baidu", "jv_parent", "geely") not in proposed
+    assert not [p for p in proposed if frozenset((p[0], p[2])) in co_parents]

@@ -228,7 +228,8 @@ def test_different_months_or_parties_stay_apart() -> None:
 
 
 @pytest.mark.slow
-def test_seed_facts_with_the_bundled_encoder_and_trained_head() -> None:
+@pytest.mark.parametrize("folder", [ev.EVENTS_DIR, ev.EVENTS_MINILM_DIR], ids=["mpnet", "minilm"])
+def test_seed_facts_with_the_bundled_encoder_and_trained_head(folder: Path) -> None:
     from enrich.embeddings import load_encoder
 
     watchlist = yaml.safe_load((REPO / "config" / "watchlist.yaml").read_text("utf-8"))
@@ -241,7 +242,7 @@ def test_seed_facts_with_the_bundled_encoder_and_trained_head() -> None:
         "Jiyue": "jiyue",
     }
     assert set(names.values()) <= ids
-    model = ev.load_event_model(load_encoder())
+    model = ev.load_event_model(load_encoder(base=ev.head_base(folder)), folder)
     text = (
         "In March 2015, Foxconn, Tencent and Harmony Auto agreed to build smart electric cars "
         "together. Tencent later left the venture. In 2024 Baidu stopped funding Jiyue."
@@ -274,3 +275,62 @@ def test_event_data_files_are_separate_and_cover_every_type() -> None:
         assert r["precision"] in {"year", "month", "day"}
         assert r["type"] == ev.NO_EVENT or r["stage"] in ev.STAGES
         date.fromisoformat(r["published_at"])
+
+
+def test_a_watchlist_venture_is_the_venture_wherever_the_sentence_names_it() -> None:
+    sentence = "Jidu, the carmaker that Baidu set up with Geely in 2021, stopped paying staff."
+    names = {"Jidu": "jiyue", "Baidu": "baidu", "Geely": "geely"}
+    spans = [(m.entity_id, m.start, m.end) for m in _mentions(sentence, names)]
+    types = {"jiyue": "venture", "baidu": "company", "geely": "company"}
+    roles = {p.entity_id: p.role for p in ev.assign_roles(sentence, spans, "joint_venture", types)}
+    assert roles == {"jiyue": "venture", "baidu": "partner", "geely": "partner"}
+    # without the watchlist's types the first party named counts as a parent, as before
+    untyped = {p.entity_id: p.role for p in ev.assign_roles(sentence, spans, "joint_venture")}
+    assert untyped["jiyue"] == "partner"
+
+
+def test_the_seller_of_a_stake_is_named_as_such() -> None:
+    assert _roles(
+        "Seres bought a 10 percent stake in Yinwang from Huawei.",
+        {"Seres": "seres", "Yinwang": "yinwang", "Huawei": "huawei"},
+        "investment",
+    ) == [("seres", "investor"), ("yinwang", "investee"), ("huawei", "seller")]
+
+
+@pytest.mark.parametrize(
+    ("event_date", "precision", "source", "background"),
+    [
+        ("2021", "year", "sentence", True),  # "set up in 2021", recalled in 2025
+        ("2025-09", "month", "sentence", True),  # September, read on 2025-11-26
+        ("2025-11", "month", "sentence", False),  # this month
+        ("2025-11-14", "day", "sentence", False),  # 12 days before: near the week
+        ("2025-11-01", "day", "sentence", True),  # 25 days before
+        ("2026-06", "month", "sentence", False),  # a planned debut: news of its report
+        ("2021-03-01", "day", "publication", False),  # dated by its publication: news
+        (None, None, "unknown", False),
+    ],
+)
+def test_background_is_an_event_dated_well_before_its_first_report(
+    event_date: str | None, precision: str | None, source: str, background: bool
+) -> None:
+    reported = datetime(2025, 11, 26, 9, tzinfo=UTC)
+    assert ev.is_background(event_date, precision, source, reported) is background
+
+
+def test_merged_events_know_whether_they_are_background() -> None:
+    def report(day: str, precision: ev.Precision, doc: str) -> ev.ExtractedEvent:
+        return ev.ExtractedEvent(
+            type="joint_venture",
+            stage="announced",
+            parties=(ev.Party("baidu", "partner"), ev.Party("jiyue", "venture")),
+            date=ResolvedDate(day, precision, "sentence"),
+            evidence="Baidu set up Jiyue.",
+            evidence_span=(0, 19),
+            confidence=0.9,
+            doc_id=doc,
+            published_at=datetime(2025, 11, 25, tzinfo=UTC),
+        )
+
+    old, new = ev.merge_events([report("2021-03", "month", "a"), report("2025-11-24", "day", "b")])
+    assert old.date == "2021-03" and old.background
+    assert new.date == "2025-11-24" and not new.background

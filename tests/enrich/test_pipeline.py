@@ -223,3 +223,44 @@ def test_sentiment_targets_list_entity_targets_then_the_documents() -> None:
     # each entity target's sentence is, character for character, one the document reads, so
     # the sentiment model encodes it once for both (the title too, stripped as a whole target)
     assert {t.sentence for t in plan.all()} == {t.sentence for t in plan.document}
+
+
+def test_an_off_topic_document_states_no_event_and_the_threshold_decides() -> None:
+    from tests.enrich.test_events import _rigged
+
+    enricher = replace(_enricher(False, False), events=_rigged("launch"))
+    phone = InputDocument(
+        id="p", title="Huawei launches a phone", text="Huawei launched a phone on Tuesday."
+    )
+    car, off = enrich_documents(enricher, [DOC, phone])
+    assert car.relevant and car.events and {e.type for e in car.events} == {"launch"}
+    assert not off.relevant and off.events == ()
+    strict = replace(enricher, relevance_threshold=0.999)
+    assert enrich_documents(strict, [DOC])[0].events == ()
+    assert strict.version() != enricher.version()  # a new threshold re-enriches
+
+
+def test_organisations_outside_the_watchlist_get_sentiment_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import enrich.pipeline as pipeline
+    from enrich.records import Mention
+
+    text = DOC.text
+    start = text.index("Acme")
+    acme = Mention(None, "text", start, text.index(" expect"), "Acme Mobility Research", "ner",
+                   "ORG", 0.95)  # fmt: skip
+    place = Mention(None, "text", 0, 6, "Huawei", "ner", "LOC", 0.9)  # not an organisation
+    found = pipeline.find_mentions(_enricher(False, True), [DOC])[0]
+    monkeypatch.setattr(pipeline, "find_mentions", lambda e, docs: [[*found, acme, place]])
+    [result] = pipeline.enrich_documents(_enricher(False, True), [DOC])
+    [tone] = result.organisation_sentiment
+    assert (tone.name_key, tone.name, tone.sentences) == (
+        "acme mobility research",
+        "Acme Mobility Research",
+        1,
+    )
+    assert {t.entity_id for t in result.entity_sentiment} == {"huawei", "seres", "xpeng"}
+    plan = sentiment_targets(DOC.title, DOC.text, [*found, acme])
+    [(target, weight)] = plan.organisations["acme mobility research"]
+    assert target.sentence[target.start : target.end] == "Acme Mobility Research" and weight == 1

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from reports import sections, weekly
-from tests.reports.test_weekly import HOSTILE_TITLE, build_warehouse
+from tests.reports.test_weekly import HOSTILE_TITLE, add_document, build_warehouse
 from warehouse import db
 
 HOSTILE_EVIDENCE = (
@@ -81,6 +81,20 @@ EVENTS = [
         [("hima", "partner"), ("seres", "partner")],
     ),
 ]
+
+# Beside them, claims the report must not list as new: a joint venture of 2021 that a W19
+# document recalls (background), and a launch below the report's confidence threshold.
+# event_id, type, event_date, precision, first_reported_at, doc_id, evidence, confidence,
+# background, parties
+CLAIM_THRESHOLD = 0.5
+QUIET_EVENTS = [
+    ("ev-bg", "joint_venture", "2021-03", "month", "2025-05-06 09:00", "w2",
+     "Baidu and Geely set up Jiyue in March 2021.", 0.9, True,
+     [("baidu", "partner"), ("geely", "partner"), ("jiyue", "venture")]),
+    ("ev-low", "launch", "2025-05-06", "day", "2025-05-06 10:00", "w3",
+     "Seres may show a wagon.", 0.3, False, [("seres", "subject")]),
+]  # fmt: skip
+OFF_TOPIC = ("w9", "Xiaomi's new phone sells out", "https://gasgoo.example/w9", "gasgoo")
 
 # (doc_id, entity_id, polarity): HIMA falls from +0.4 (W18) to -0.3 (W19); Seres has one
 # scored document in W19, too few to move.
@@ -183,6 +197,23 @@ def build_rich_warehouse(path: Path) -> Path:
                 conn.execute(
                     "INSERT INTO event_parties VALUES (?, ?, ?)", [event_id, entity_id, role]
                 )
+        for (event_id, kind, when, precision, first, doc_id, evidence, confidence, background,
+             parties) in QUIET_EVENTS:  # fmt: skip
+            conn.execute(
+                "INSERT INTO timeline_events (event_id, type, stage, event_date,"
+                " date_precision, date_source, confidence, first_reported_at, source_count,"
+                " parties, background) VALUES (?, ?, 'announced', ?, ?, 'sentence', ?,"
+                " CAST(? AS TIMESTAMPTZ), 1, ?, ?)",
+                [event_id, kind, when, precision, confidence, first,
+                 json.dumps([{"entity_id": e, "role": r} for e, r in parties]), background],
+            )  # fmt: skip
+            conn.execute(
+                "INSERT INTO event_reports VALUES (?, 20, 40, ?, 'announced', ?, ?, ?, ?,"
+                " 'sentence', '[]', ?)",
+                [doc_id, kind, confidence, evidence, when, precision, event_id],
+            )
+        conn.execute("INSERT INTO claim_thresholds VALUES ('event', ?, 'test')", [CLAIM_THRESHOLD])
+        add_document(conn, *OFF_TOPIC, "2025-05-08 08:00", "2025-05-08 09:00", relevant=False)
         relationships = [
             ("rel-1", "seres", "partner", "hima", "event", "proposed", HOSTILE_EVIDENCE, "ev-1"),
             ("rel-2", "hima", "partner", "seres", "event", "proposed", HOSTILE_EVIDENCE, "ev-1"),
@@ -444,3 +475,35 @@ def test_rendered_report_leads_with_what_changed(rich_path: Path, tmp_path: Path
     assert "<script" not in page and "&lt;b&gt;HIMA&lt;/b&gt;" in page
     assert first.html.read_bytes() == second.html.read_bytes()
     assert first.markdown.read_bytes() == second.markdown.read_bytes()
+
+
+def test_background_that_the_weeks_documents_recall_is_listed_apart_collapsed(
+    report: weekly.WeeklyReport,
+) -> None:
+    assert "ev-bg" not in set(report.changes.new_events["event_id"])
+    assert list(report.changes.background_events["event_id"]) == ["ev-bg"]
+    page = sections.new_events_html(report)
+    details = page[page.index("<details") :]
+    assert "Background cited this week (1 event)" in details
+    assert "2021-03 (month)" in details and "2021-03" not in page[: page.index("<details")]
+    markdown = "\n".join(sections.changes_markdown(report))
+    assert "Background cited this week: 1 event" in markdown
+
+
+def test_claims_below_the_confidence_threshold_are_counted_not_shown(
+    report: weekly.WeeklyReport,
+) -> None:
+    counts = report.changes.claim_counts
+    assert counts.lower_confidence_events == 1 and counts.min_confidence == CLAIM_THRESHOLD
+    assert "ev-low" not in set(report.changes.new_events["event_id"])
+    page = sections.new_events_html(report)
+    assert "Seres may show a wagon" not in page
+    assert "1 lower-confidence event (confidence below 0.50) in the warehouse." in page
+
+
+def test_off_topic_documents_feed_no_claim_and_are_counted(report: weekly.WeeklyReport) -> None:
+    assert report.changes.claim_counts.off_topic_documents == 1
+    lead = sections.what_changed_html(report)
+    assert "1 off-topic document of this week left out" in lead
+    assert "w9" not in lead and OFF_TOPIC[2] not in lead
+    assert OFF_TOPIC[0] in set(report.documents["doc_id"])  # still in the warehouse and listed
