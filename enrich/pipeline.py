@@ -6,8 +6,9 @@
     → sentiment toward each linked entity from the title (weight 2) and the sentences that
       mention it (at most MAX_TARGETS_PER_ENTITY per document; the weighted mean of their class
       probabilities)
-    → document sentiment: title (weight 2) and the first 12 sentences, each classified as a
-      whole (the rule of enrich.sentiment.document_sentiment)
+    → document sentiment: the tone toward the organisations the headline names (their entity
+      sentiment, `document_tone`); without one, the title (weight 2) and the first 12
+      sentences, each classified as a whole (the rule of enrich.sentiment.document_sentiment)
     → relevance (enrich.relevance)
     → events (enrich.events): sentences that mention a linked entity, classified by the event
       model (base encoder + trained head), with stage, parties and their own date
@@ -63,7 +64,8 @@ from enrich.sentiment import (
 # paragraph under it), names cut after "for" / "of" are completed (ner.complete_names), and
 # people and places outside the watchlist are kept too (UNLINKED_LABELS); 7: off-topic
 # documents yield no events, a product's mention speaks for its maker in entity sentiment
-# (family_key), organisations outside the watchlist get sentiment
+# (family_key), organisations outside the watchlist get sentiment, document sentiment is the
+# tone toward the organisations the headline names (document_tone)
 PIPELINE_VERSION = "pipeline-7"
 MAX_TARGETS_PER_ENTITY = 8
 MIN_NER_SCORE = 0.6
@@ -287,6 +289,21 @@ def sentiment_targets(
     )
 
 
+def document_tone(plan: SentimentTargets, tones: Sequence[EntityTone]) -> Sentiment | None:
+    """The tone toward the ventures an article covers: the mean of its entity tones toward the
+    organisations its headline names (the article's subjects), None when the headline names
+    none (the sentence rule of `document_targets` applies then): what the story means for its
+    subjects decides, not the tone of its background sentences."""
+    subjects = [
+        t
+        for t in tones
+        if plan.entities.get(t.entity_id) and plan.entities[t.entity_id][0][1] == TITLE_WEIGHT
+    ]
+    if not subjects:
+        return None
+    return weighted_mean([t.sentiment for t in subjects], [1.0] * len(subjects))
+
+
 def polarity(sentiment: Sentiment) -> float:
     p = sentiment.probabilities
     return round(p.get("positive", 0.0) - p.get("negative", 0.0), 4)
@@ -347,7 +364,8 @@ def enrich_documents(enricher: Enricher, docs: Sequence[InputDocument]) -> list[
                     OrganisationTone(key, plan.organisation_names[key], tone, len(ts))
                 )
             if plan.document:
-                sentiment = weighted_mean(take(len(plan.document)), plan.document_weights)
+                sentences_tone = weighted_mean(take(len(plan.document)), plan.document_weights)
+                sentiment = document_tone(plan, tones) or sentences_tone
         results.append(
             DocumentEnrichment(
                 doc_id=doc.id,

@@ -264,3 +264,24 @@ def test_organisations_outside_the_watchlist_get_sentiment_too(
     plan = sentiment_targets(DOC.title, DOC.text, [*found, acme])
     [(target, weight)] = plan.organisations["acme mobility research"]
     assert target.sentence[target.start : target.end] == "Acme Mobility Research" and weight == 1
+
+
+def test_document_sentiment_is_the_tone_toward_the_headlines_organisations() -> None:
+    [result] = enrich_documents(_enricher(False, True), [DOC])
+    subjects = [t for t in result.entity_sentiment if t.entity_id in {"huawei", "seres"}]
+    assert len(subjects) == 2 and result.sentiment is not None
+    expected = weighted_mean([t.sentiment for t in subjects], [1.0, 1.0])
+    assert result.sentiment.label == expected.label
+    for label, p in expected.probabilities.items():
+        assert abs(result.sentiment.probabilities[label] - p) < 1e-9
+    # a headline that names no organisation: the sentence rule
+    from enrich.sentiment import document_sentiment
+
+    enricher = _enricher(False, True)
+    plain = replace(DOC, id="p", title="A week in cars")
+    [other] = enrich_documents(enricher, [plain])
+    assert enricher.sentiment is not None and other.sentiment is not None
+    rule = document_sentiment(enricher.sentiment, plain.text, plain.title)
+    assert rule is not None and other.sentiment.label == rule.label
+    for label, p in rule.probabilities.items():
+        assert abs(other.sentiment.probabilities[label] - p) < 1e-5
