@@ -310,6 +310,11 @@ def volume_spikes_html(report: WeeklyReport) -> str:
     return _section(3, title, _list(items), f"A spike: {_SPIKE_RULE}.")
 
 
+def _named_with(row: Any) -> str:
+    """The watchlist organisations an emerging name keeps company with, as "Xiaomi, CATL"."""
+    return ", ".join(str(name) for name in _items(getattr(row, "named_with", None)))
+
+
 def emerging_html(report: WeeklyReport) -> str:
     """Organisations outside the watchlist that gained documents this week."""
     frame = report.changes.emerging
@@ -319,10 +324,12 @@ def emerging_html(report: WeeklyReport) -> str:
     items = []
     for row in frame.itertuples(index=False):
         new = ' <span class="carintel-badge">new</span>' if bool(row.new) else ""
+        with_names = _named_with(row)
         items.append(
             f"<strong>{_e(row.name)}</strong>{new}: {_plural(int(row.documents), 'document')} "
             f"({int(row.previous_documents)} the week before), first seen {_day(row.first_seen)}"
-            f" · {_sources_html(row.titles, row.urls)}"
+            + (f" · named with {_e(with_names)}" if with_names else "")
+            + f" · {_sources_html(row.titles, row.urls)}"
         )
     return _section(3, title, _list(items), f"Organisations {_EMERGING_RULE}.")
 
@@ -667,7 +674,9 @@ def changes_markdown(report: WeeklyReport, limit: int = MARKDOWN_ITEMS) -> list[
         lines.append(
             f"- **{_md(row.name)}**{' (new)' if bool(row.new) else ''}: "
             f"{_plural(int(row.documents), 'document')} ({int(row.previous_documents)} the week "
-            f"before) · {_md_sources(row.titles, row.urls, 2)}"
+            f"before)"
+            + (f" · named with {_md(_named_with(row))}" if _named_with(row) else "")
+            + f" · {_md_sources(row.titles, row.urls, 2)}"
         )
     _md_more(lines, len(changes.emerging), limit, "more organisation")
     lines += ["", "## Top stories", ""]

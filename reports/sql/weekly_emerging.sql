@@ -1,6 +1,9 @@
 -- Organisations outside the watchlist (view candidate_mentions, grouped by name_key) named in at
 -- least $min_documents documents this week and in more documents than the week before; with
--- when they were first seen and up to three of the week's documents. At most $limit rows.
+-- when they were first seen, up to three of the week's documents, and the watchlist entities
+-- they are named with most (how analysts spot the next venture: a newcomer that keeps company
+-- with tracked carmakers). Most documents first, then most watchlist companions. At most
+-- $limit rows.
 -- $start, $end: this week; $prev_start: the Monday before (DATEs).
 -- Untitled documents (posts, comments) are named by the start of their text. Only relevant
 -- documents count (view claim_documents).
@@ -38,6 +41,14 @@ week_documents AS (
     FROM named
     WHERE day BETWEEN $start AND $end AND name_key IN (SELECT name_key FROM picked)
 ),
+companions AS (
+    SELECT w.name_key, e.name, count(DISTINCT w.doc_id) AS documents
+    FROM week_documents w
+    JOIN mentions m USING (doc_id)
+    JOIN entities e USING (entity_id)
+    WHERE e.type IN ('company', 'venture', 'brand')
+    GROUP BY w.name_key, e.name
+),
 names AS (
     SELECT name_key, first(surface ORDER BY n DESC, surface) AS name
     FROM (
@@ -58,8 +69,11 @@ SELECT
     (SELECT list(w.title ORDER BY w.published_at, w.doc_id)[1:3]
      FROM week_documents w WHERE w.name_key = p.name_key) AS titles,
     (SELECT list(w.url ORDER BY w.published_at, w.doc_id)[1:3]
-     FROM week_documents w WHERE w.name_key = p.name_key) AS urls
+     FROM week_documents w WHERE w.name_key = p.name_key) AS urls,
+    coalesce((SELECT list(c.name ORDER BY c.documents DESC, c.name)[1:3]
+              FROM companions c WHERE c.name_key = p.name_key), []) AS named_with,
+    (SELECT count(*) FROM companions c WHERE c.name_key = p.name_key) AS companions
 FROM picked p
 JOIN names n USING (name_key)
-ORDER BY p.documents DESC, p.documents - p.previous_documents DESC, p.name_key
+ORDER BY p.documents DESC, companions DESC, p.documents - p.previous_documents DESC, p.name_key
 LIMIT $limit;

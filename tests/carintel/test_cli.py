@@ -204,9 +204,12 @@ def test_without_the_fetched_encoder_enrichment_says_to_fetch_it_and_writes_noth
     assert not target.exists()
 
 
-def test_the_smaller_sentiment_model_needs_nothing_fetched(tmp_path: Path) -> None:
+def test_the_smaller_models_need_nothing_fetched(tmp_path: Path) -> None:
     config = tmp_path / "enrich.yaml"
-    config.write_text("sentiment:\n  source: bundled-minilm\n", encoding="utf-8")
+    config.write_text(
+        "sentiment:\n  source: bundled-minilm\nevents:\n  source: bundled-minilm\n",
+        encoding="utf-8",
+    )
     source = tmp_path / "in.jsonl"
     source.write_text('{"id": "a", "text": "Xiaomi shares soared."}\n', encoding="utf-8")
     target = tmp_path / "out.jsonl"

@@ -367,12 +367,16 @@ def test_emerging_organisations_gain_documents_outside_the_watchlist(
     report: weekly.WeeklyReport,
 ) -> None:
     emerging = report.changes.emerging
-    # not "robotaxi" (not_organisations) or "hong kong" (tagged LOC 3 times, ORG twice)
-    assert list(emerging["name_key"]) == ["evil corp", "acme mobility"]
-    assert list(emerging["new"]) == [True, False]
-    assert emerging.iloc[1]["name"] == "ACME Mobility"  # spellings tie 1:1, first by sort order
+    # not "robotaxi" (not_organisations) or "hong kong" (tagged LOC 3 times, ORG twice); two
+    # documents each: the one named with more watchlist organisations first
+    assert list(emerging["name_key"]) == ["acme mobility", "evil corp"]
+    assert list(emerging["new"]) == [False, True]
+    assert emerging.iloc[0]["name"] == "ACME Mobility"  # spellings tie 1:1, first by sort order
+    assert list(emerging.iloc[0]["named_with"]) == ["HIMA", "Seres", "Xiaomi"]
+    assert list(emerging.iloc[1]["named_with"]) == ["CATL"]
     page = sections.emerging_html(report)
     assert "&lt;i&gt;Evil&lt;/i&gt; Corp" in page and "<i>Evil</i>" not in page
+    assert "named with HIMA, Seres, Xiaomi" in page
 
 
 def test_top_stories_order_by_the_weeks_documents(report: weekly.WeeklyReport) -> None:
