@@ -36,7 +36,7 @@ import numpy.typing as npt
 from enrich.bases import MINILM, MPNET, BaseEncoder
 from enrich.dates import Precision, ResolvedDate, resolve_date
 from enrich.embeddings import Encoder, embed_sentences
-from enrich.models import ARTIFACTS, ModelError
+from enrich.models import ARTIFACTS, ModelError, read_head_artifact
 from enrich.sentences import sentence_spans
 
 EVENT_TYPES: tuple[str, ...] = (
@@ -161,17 +161,10 @@ class EventModel:
 
 
 def load_event_head(directory: Path | None = None) -> EventHead:
-    from safetensors.numpy import load_file
-
     folder = directory or EVENTS_DIR
-    if not (folder / HEAD_WEIGHTS).is_file():
-        raise ModelError(
-            f"event head missing in {folder}: rebuild it with "
-            "`python -m enrich.training.events train`"
-        )
-    config: dict[str, Any] = json.loads((folder / HEAD_CONFIG).read_text("utf-8"))
-    tensors = load_file(str(folder / HEAD_WEIGHTS))
-    digest = hashlib.sha256((folder / HEAD_WEIGHTS).read_bytes()).hexdigest()[:12]
+    config, tensors, digest = read_head_artifact(
+        folder, HEAD_WEIGHTS, HEAD_CONFIG, "python -m enrich.training.events train"
+    )
     return EventHead(
         labels=tuple(config["labels"]),
         weight=tensors["weight"].astype(np.float32),

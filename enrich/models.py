@@ -527,3 +527,20 @@ def tiny_random_model(
         span_input=span_input,
         quantized=quantize,
     )
+
+
+def read_head_artifact(
+    folder: Path, weights: str, config: str, rebuild: str
+) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """A small trained head saved as safetensors (numpy) beside a JSON config: (config,
+    tensors, sha256 of the weights, 12 hex). `rebuild` names the command that writes it."""
+    from safetensors.numpy import load_file
+
+    if not (folder / weights).is_file() or not (folder / config).is_file():
+        raise ModelError(
+            f"{folder.name} artifacts missing in {folder}: rebuild them with `{rebuild}`"
+        )
+    settings: dict[str, Any] = json.loads((folder / config).read_text("utf-8"))
+    tensors: dict[str, Any] = load_file(str(folder / weights))
+    digest = hashlib.sha256((folder / weights).read_bytes()).hexdigest()[:12]
+    return settings, tensors, digest

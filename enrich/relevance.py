@@ -32,8 +32,6 @@ AI chatbots or AI servers of the same companies are not.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -45,7 +43,7 @@ import numpy as np
 import numpy.typing as npt
 
 from enrich.embeddings import Encoder, embed_sentences
-from enrich.models import ARTIFACTS, ModelError
+from enrich.models import ARTIFACTS, ModelError, read_head_artifact
 from enrich.sentences import sentences
 
 THRESHOLD = 0.5  # of the vocabulary score, and for models that record no threshold
@@ -171,23 +169,14 @@ def score_documents(
 
 
 def load_relevance_model(encoder: Encoder, directory: Path | None = None) -> RelevanceModel:
-    from safetensors.numpy import load_file
-
-    folder = directory or RELEVANCE_DIR
-    if not (folder / WEIGHTS).is_file():
-        raise ModelError(
-            f"relevance model missing in {folder}: rebuild it with "
-            "`carintel models train relevance`"
-        )
-    config: dict[str, Any] = json.loads((folder / CONFIG).read_text("utf-8"))
-    tensors = load_file(str(folder / WEIGHTS))
+    config, tensors, digest = read_head_artifact(
+        directory or RELEVANCE_DIR, WEIGHTS, CONFIG, "carintel models train relevance"
+    )
     if tensors["sentence_weight"].shape[0] != encoder.dim:
         raise ModelError(
             f"the relevance model expects {tensors['sentence_weight'].shape[0]}-d embeddings but "
-            f"the encoder gives {encoder.dim}: retrain it with "
-            "`carintel models train relevance`"
+            f"the encoder gives {encoder.dim}: retrain it with `carintel models train relevance`"
         )
-    digest = hashlib.sha256((folder / WEIGHTS).read_bytes()).hexdigest()[:12]
     return RelevanceModel(
         encoder=encoder,
         sentence_weight=tensors["sentence_weight"].astype(np.float32),

@@ -4,11 +4,29 @@ rebuild on the same data gives the same weights."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import torch
+
+
+def _minimise(
+    weight: torch.Tensor, bias: torch.Tensor, loss_of: Callable[[], torch.Tensor]
+) -> None:
+    """Full-batch L-BFGS with strong Wolfe line search from the given (zero) start."""
+    optimiser = torch.optim.LBFGS(
+        [weight, bias], lr=1.0, max_iter=500, tolerance_grad=1e-10, tolerance_change=1e-12,
+        history_size=20, line_search_fn="strong_wolfe",
+    )  # fmt: skip
+
+    def closure() -> torch.Tensor:
+        optimiser.zero_grad()
+        loss = loss_of()
+        loss.backward()  # type: ignore[no-untyped-call]
+        return loss
+
+    optimiser.step(closure)  # type: ignore[no-untyped-call]
 
 
 def fit_logistic(
@@ -19,20 +37,14 @@ def fit_logistic(
     target = torch.tensor(list(y), dtype=torch.float64)
     weight = torch.zeros(features.shape[1], dtype=torch.float64, requires_grad=True)
     bias = torch.zeros(1, dtype=torch.float64, requires_grad=True)
-    optimiser = torch.optim.LBFGS(
-        [weight, bias], lr=1.0, max_iter=500, tolerance_grad=1e-10, tolerance_change=1e-12,
-        history_size=20, line_search_fn="strong_wolfe",
-    )  # fmt: skip
-
-    def closure() -> torch.Tensor:
-        optimiser.zero_grad()
-        logits = features @ weight + bias
-        loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, target)
-        loss = loss + 0.5 * l2 * (weight * weight).sum()
-        loss.backward()  # type: ignore[no-untyped-call]
-        return loss
-
-    optimiser.step(closure)  # type: ignore[no-untyped-call]
+    _minimise(
+        weight,
+        bias,
+        lambda: (
+            torch.nn.functional.binary_cross_entropy_with_logits(features @ weight + bias, target)
+            + 0.5 * l2 * (weight * weight).sum()
+        ),
+    )
     return weight.detach().numpy(), float(bias.detach().numpy()[0])
 
 
@@ -45,17 +57,12 @@ def fit_logistic_multi(
     target = torch.tensor(list(y), dtype=torch.long)
     weight = torch.zeros((classes, features.shape[1]), dtype=torch.float64, requires_grad=True)
     bias = torch.zeros(classes, dtype=torch.float64, requires_grad=True)
-    optimiser = torch.optim.LBFGS(
-        [weight, bias], lr=1.0, max_iter=500, tolerance_grad=1e-10, tolerance_change=1e-12,
-        history_size=20, line_search_fn="strong_wolfe",
-    )  # fmt: skip
-
-    def closure() -> torch.Tensor:
-        optimiser.zero_grad()
-        loss = torch.nn.functional.cross_entropy(features @ weight.T + bias, target)
-        loss = loss + 0.5 * l2 * (weight * weight).sum()
-        loss.backward()  # type: ignore[no-untyped-call]
-        return loss
-
-    optimiser.step(closure)  # type: ignore[no-untyped-call]
+    _minimise(
+        weight,
+        bias,
+        lambda: (
+            torch.nn.functional.cross_entropy(features @ weight.T + bias, target)
+            + 0.5 * l2 * (weight * weight).sum()
+        ),
+    )
     return weight.detach().numpy(), bias.detach().numpy()
