@@ -88,7 +88,7 @@ EMERGING_LIMIT = 10
 """Emerging organisations: outside the watchlist, named in at least EMERGING_MIN_DOCUMENTS
 documents this week and in more than the week before; at most EMERGING_LIMIT."""
 TOP_STORIES = 10
-NEW_WINDOW_DAYS = 14
+NEW_WINDOW_DAYS = 7
 """An event dated more than this many days before its first report is background (the rule
 lives in enrich.events.is_background and is stored as timeline_events.background; this copy
 only words the report's note, and a test keeps the two equal)."""

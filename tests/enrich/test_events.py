@@ -306,8 +306,8 @@ def test_the_seller_of_a_stake_is_named_as_such() -> None:
         ("2021", "year", "sentence", True),  # "set up in 2021", recalled in 2025
         ("2025-09", "month", "sentence", True),  # September, read on 2025-11-26
         ("2025-11", "month", "sentence", False),  # this month
-        ("2025-11-14", "day", "sentence", False),  # 12 days before: near the week
-        ("2025-11-01", "day", "sentence", True),  # 25 days before
+        ("2025-11-20", "day", "sentence", False),  # 6 days before: near the week
+        ("2025-11-14", "day", "sentence", True),  # 12 days before
         ("2026-06", "month", "sentence", False),  # a planned debut: news of its report
         ("2021-03-01", "day", "publication", False),  # dated by its publication: news
         (None, None, "unknown", False),
@@ -337,3 +337,9 @@ def test_merged_events_know_whether_they_are_background() -> None:
     old, new = ev.merge_events([report("2021-03", "month", "a"), report("2025-11-24", "day", "b")])
     assert old.date == "2021-03" and old.background
     assert new.date == "2025-11-24" and not new.background
+
+
+def test_the_report_words_the_same_new_window_the_timeline_applies() -> None:
+    from reports.weekly import NEW_WINDOW_DAYS
+
+    assert NEW_WINDOW_DAYS == ev.NEW_WINDOW_DAYS
