@@ -13,7 +13,7 @@ from typing import Any
 from carintel.config import EnrichConfig, Watchlist, alias_rows
 from carintel.enrichment import build_enricher
 from carintel.errors import CarintelError
-from enrich.events import EVENTS_DIR, EVENTS_MINILM_DIR, HEAD_CONFIG
+from enrich.events import HEAD_CONFIG, head_folder
 from enrich.relationships import BELONGS_TO
 from enrich.resolve import EntityResolver
 from enrich.training import claims
@@ -40,9 +40,9 @@ def evaluate_claims(
     choose_threshold: bool = False,
     say: Callable[[str], None] = print,
 ) -> dict[str, Any]:
-    """Scores per split (and "all" when several are asked). With `choose_threshold`, the
-    lowest event confidence that keeps precision at claims.TARGET_PRECISION on the dev split
-    is written to the bundled event head's config as `report_min_confidence`."""
+    """Scores per split. With `choose_threshold`, the lowest event confidence that keeps
+    precision at claims.TARGET_PRECISION on the dev split is first written to the configured
+    event head's config as `report_min_confidence`."""
     enricher = build_enricher(watchlist, config)
     resolve = _resolver(watchlist)
     triples = [(r.subject, r.type, r.object) for r in watchlist.relationships]
@@ -55,9 +55,7 @@ def evaluate_claims(
             raise CarintelError("events are switched off in config/enrich.yaml: nothing to choose")
         dev = claims.run_pipeline(enricher, claims.load_articles(splits=("dev",)))
         value = claims.precision_threshold(claims.all_event_predictions(dev, resolve, families))
-        source = config.events.source if config.events else "bundled"
-        folder = {"bundled": EVENTS_DIR, "bundled-minilm": EVENTS_MINILM_DIR}.get(source)
-        path = (folder or Path(source)) / HEAD_CONFIG
+        path = head_folder(config.events.source if config.events else "bundled") / HEAD_CONFIG
         head = json.loads(path.read_text("utf-8"))
         head["report_min_confidence"] = round(value, 4)
         head["report_min_confidence_note"] = (

@@ -7,7 +7,6 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -17,7 +16,7 @@ from carintel.errors import CarintelError
 from carintel.timeline import TimelineResult, build_timeline
 from enrich.bases import MINILM
 from enrich.embeddings import Encoder, load_encoder
-from enrich.events import EVENTS_DIR, EVENTS_MINILM_DIR, EventModel, head_base, load_event_model
+from enrich.events import EventModel, head_base, head_folder, load_event_model
 from enrich.linker import AliasLinker
 from enrich.models import ARTIFACTS, LoadedModel, ModelError, ModelSpec, load_ner, load_sentiment
 from enrich.pipeline import Enricher, enrich_documents, polarity
@@ -66,9 +65,7 @@ def _event_model(config: EnrichConfig, minilm: Encoder) -> EventModel | None:
     and relevance use: nothing to fetch, less precise) or a folder with a head."""
     if config.events is None:
         return None
-    source = config.events.source
-    folder = {"bundled": EVENTS_DIR, "bundled-minilm": EVENTS_MINILM_DIR}.get(source)
-    folder = folder or Path(source)
+    folder = head_folder(config.events.source)
     try:
         base = head_base(folder)
         encoder = minilm if base is MINILM else load_encoder(base=base, threads=config.threads)

@@ -174,6 +174,12 @@ def load_event_head(directory: Path | None = None) -> EventHead:
     )
 
 
+def head_folder(source: str) -> Path:
+    """Where the event head of a configured `events.source` lives: `bundled` (the head over
+    all-mpnet-base-v2), `bundled-minilm` (over MiniLM-L6), or a folder."""
+    return {"bundled": EVENTS_DIR, "bundled-minilm": EVENTS_MINILM_DIR}.get(source, Path(source))
+
+
 def head_base(directory: Path | None = None) -> BaseEncoder:
     """The base encoder a head was trained on (its head_config.json `encoder`)."""
     folder = directory or EVENTS_DIR
