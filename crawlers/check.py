@@ -773,27 +773,22 @@ def check_reddit(
             robots=False,
         ),
     )
-    probe.fetched = token_answer
-    refused = (
-        f"check {reddit.ENV_ID} and {reddit.ENV_SECRET}; a new app works only once Reddit has "
-        f"approved it (Responsible Builder Policy: {reddit.POLICY_URL})"
+    token = _login(
+        probe,
+        token_answer,
+        refused_with=(401, 403),
+        refusal="Reddit refused the app's credentials",
+        said=reddit.error_message,
+        parse=reddit.parse_token,
+        parse_error=reddit.RedditError,
+        advice=(
+            f"check {reddit.ENV_ID} and {reddit.ENV_SECRET}; a new app works only once Reddit "
+            f"has approved it (Responsible Builder Policy: {reddit.POLICY_URL})"
+        ),
+        now=now,
     )
-    if token_answer.status in (401, 403):
-        said = reddit.error_message(token_answer.body)
-        return probe.report(
-            "auth-needed",
-            f"Reddit refused the app's credentials (HTTP {token_answer.status}"
-            f"{': ' + said if said else ''})",
-            refused,
-            now=now,
-        )
-    failure = _failure(token_answer, api=True, said=reddit.error_message(token_answer.body))
-    if failure is not None:
-        return probe.report(*failure, now=now)
-    try:
-        token = reddit.parse_token(token_answer.body)
-    except reddit.RedditError as exc:
-        return probe.report("auth-needed", f"no token: {exc}", refused, now=now)
+    if isinstance(token, SourceCheck):
+        return token
     f = probe.fetched = fetcher.fetch(
         reddit.listing_url(source),
         headers={"Authorization": f"bearer {token}", "User-Agent": agent},
@@ -820,6 +815,40 @@ def check_reddit(
     return _fresh_verdict(probe, now, o)
 
 
+def _login(
+    probe: _Probe,
+    answer: Fetched,
+    *,
+    refused_with: tuple[int, ...],
+    refusal: str,
+    said: Callable[[bytes], str],
+    parse: Callable[[bytes], str],
+    parse_error: type[Exception],
+    advice: str,
+    now: datetime,
+    token: str = "token",
+) -> str | SourceCheck:
+    """The token of an API login answer, or the report that says why there is none: the
+    service refused the credentials (`refused_with` statuses), the request failed, or the
+    answer holds no token."""
+    probe.fetched = answer
+    if answer.status in refused_with:
+        message = said(answer.body)
+        return probe.report(
+            "auth-needed",
+            f"{refusal} (HTTP {answer.status}{': ' + message if message else ''})",
+            advice,
+            now=now,
+        )
+    failure = _failure(answer, api=True, said=said(answer.body))
+    if failure is not None:
+        return probe.report(*failure, now=now)
+    try:
+        return parse(answer.body)
+    except parse_error as exc:
+        return probe.report("auth-needed", f"no {token}: {exc}", advice, now=now)
+
+
 def check_bluesky(
     source: dict[str, Any], fetcher: Fetcher, o: CheckOptions, now: datetime
 ) -> SourceCheck:
@@ -830,7 +859,7 @@ def check_bluesky(
             "auth-needed", "no credentials in the environment", bluesky.MISSING_CREDENTIALS,
             now=now,
         )  # fmt: skip
-    session = probe.fetched = fetcher.once(
+    session = fetcher.once(
         ("bluesky", bluesky.session_url(source), *found),
         lambda: fetcher.fetch(
             bluesky.session_url(source),
@@ -840,22 +869,20 @@ def check_bluesky(
             robots=False,
         ),
     )
-    check_credentials = f"check {bluesky.ENV_HANDLE} and {bluesky.ENV_PASSWORD} (an app password)"
-    if session.status in (400, 401):
-        said = bluesky.error_message(session.body)
-        return probe.report(
-            "auth-needed",
-            f"Bluesky refused the login (HTTP {session.status}{': ' + said if said else ''})",
-            check_credentials,
-            now=now,
-        )
-    failure = _failure(session, api=True, said=bluesky.error_message(session.body))
-    if failure is not None:
-        return probe.report(*failure, now=now)
-    try:
-        token = bluesky.parse_session(session.body)
-    except bluesky.BlueskyError as exc:
-        return probe.report("auth-needed", f"no session: {exc}", check_credentials, now=now)
+    token = _login(
+        probe,
+        session,
+        refused_with=(400, 401),
+        refusal="Bluesky refused the login",
+        said=bluesky.error_message,
+        parse=bluesky.parse_session,
+        parse_error=bluesky.BlueskyError,
+        advice=f"check {bluesky.ENV_HANDLE} and {bluesky.ENV_PASSWORD} (an app password)",
+        now=now,
+        token="session",
+    )
+    if isinstance(token, SourceCheck):
+        return token
     f = probe.fetched = fetcher.fetch(
         bluesky.search_url(source),
         headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
