@@ -826,7 +826,7 @@ def _login(
     parse_error: type[Exception],
     advice: str,
     now: datetime,
-    token: str = "token",
+    holds: str = "token",
 ) -> str | SourceCheck:
     """The token of an API login answer, or the report that says why there is none: the
     service refused the credentials (`refused_with` statuses), the request failed, or the
@@ -846,7 +846,7 @@ def _login(
     try:
         return parse(answer.body)
     except parse_error as exc:
-        return probe.report("auth-needed", f"no {token}: {exc}", advice, now=now)
+        return probe.report("auth-needed", f"no {holds}: {exc}", advice, now=now)
 
 
 def check_bluesky(
@@ -879,7 +879,7 @@ def check_bluesky(
         parse_error=bluesky.BlueskyError,
         advice=f"check {bluesky.ENV_HANDLE} and {bluesky.ENV_PASSWORD} (an app password)",
         now=now,
-        token="session",
+        holds="session",
     )
     if isinstance(token, SourceCheck):
         return token
