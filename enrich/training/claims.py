@@ -143,10 +143,13 @@ class EventPrediction:
     type: str
     parties: frozenset[str]
     confidence: float
-    correct: bool
-    background: bool
+    background: bool  # as `enrich.events.is_background` reads the predicted date
     gold_new: bool | None  # of the matched annotated event
     match: int | None  # index of the matched annotated event in its article
+
+    @property
+    def correct(self) -> bool:
+        return self.match is not None
 
 
 def _gold_ids(parties: Iterable[GoldParty | GoldEntity], resolve: Resolve) -> set[str]:
@@ -164,9 +167,9 @@ def _family(ids: Iterable[str], families: Families) -> set[str]:
 
 def event_predictions(
     article: ClaimArticle, result: DocumentEnrichment, resolve: Resolve, families: Families
-) -> tuple[list[EventPrediction], int, int]:
+) -> tuple[list[EventPrediction], int]:
     """The article's predictions (one per type and party set, its best confidence), and how
-    many of its annotated events name a watchlist party and how many of those were found."""
+    many of its annotated events name a watchlist party (what recall counts against)."""
     gold = [(e, _family(_gold_ids(e.parties, resolve), families)) for e in article.events]
     best: dict[tuple[str, frozenset[str]], ExtractedEvent] = {}
     for event in result.events:
@@ -174,21 +177,17 @@ def event_predictions(
         if key not in best or event.confidence > best[key].confidence:
             best[key] = event
     predictions = []
-    found: set[int] = set()
     for (kind, parties), event in best.items():
         related = _family(parties, families)
         match = next(
             (i for i, (g, ids) in enumerate(gold) if g.type == kind and ids & related), None
         )
-        if match is not None:
-            found.add(match)
         predictions.append(
             EventPrediction(
                 article.id,
                 kind,
                 parties,
                 event.confidence,
-                match is not None,
                 is_background(
                     event.date.date, event.date.precision, event.date.source, event.published_at
                 ),
@@ -196,8 +195,7 @@ def event_predictions(
                 match,
             )
         )
-    reachable = [i for i, (_, ids) in enumerate(gold) if ids]
-    return predictions, len(reachable), len(found & set(reachable))
+    return predictions, sum(1 for _, ids in gold if ids)
 
 
 def proposals_of(
@@ -313,7 +311,7 @@ def score(
     annotated_organisations = 0
     for article, result in zip(run.articles, run.results, strict=True):
         relevance[f"{'relevant' if article.relevant else 'off-topic'}->{result.relevant}"] += 1
-        preds, gold_n, _ = event_predictions(article, result, resolve, families)
+        preds, gold_n = event_predictions(article, result, resolve, families)
         predictions += preds
         reachable += gold_n
         gold_rels = _gold_relationships(article, resolve)

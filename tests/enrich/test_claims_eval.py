@@ -37,8 +37,9 @@ def test_splits_are_stable_and_hold_venture_and_off_topic_articles_each() -> Non
 
 
 def prediction(confidence: float, correct: bool) -> claims.EventPrediction:
-    return claims.EventPrediction("a", "launch", frozenset({"x"}), confidence, correct, False,
-                                  None, None)  # fmt: skip
+    return claims.EventPrediction(
+        "a", "launch", frozenset({"x"}), confidence, False, None, 0 if correct else None
+    )
 
 
 def test_the_report_threshold_is_the_lowest_that_keeps_the_target_precision() -> None:
