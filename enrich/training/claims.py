@@ -8,10 +8,12 @@ test (a quarter: reported, never tuned on).
 
 Scores, per split:
 - relevance accuracy (is the article about carmaking ventures?);
-- events: one prediction per (document, type, parties), as the timeline merges them; a
-  prediction is right when the article reports an event of that type sharing a watchlist party
-  with it, a product or brand standing for its maker (the Xiaomi YU7's launch is Xiaomi's:
-  `families`, from the watchlist's brand_of / product_of / subsidiary_of relationships).
+- events: one prediction per timeline event of the document (`merge_events`: type, parties,
+  date bucket); a prediction is right when the article reports an event of that type sharing
+  a watchlist party with it, a product or brand standing for its maker (the Xiaomi YU7's
+  launch is Xiaomi's: `families`, from the watchlist's brand_of / product_of / subsidiary_of
+  relationships), matched one to one where the article reports several such events
+  (`event_predictions`).
   Precision over every prediction (those on off-topic articles included, and counted
   apart); recall over the annotated events that name a watchlist party (the only events the
   pipeline can attach to the timeline). Both at the storage threshold and at the report's;
@@ -30,13 +32,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from enrich.events import EVENT_TYPES, ExtractedEvent, is_background, merge_events
+from enrich.events import EVENT_TYPES, merge_events
 from enrich.pipeline import Enricher, enrich_documents
 from enrich.records import DocumentEnrichment, InputDocument
 from enrich.relationships import EventClaim, KnownRelations, ancestors, propose_relationships
@@ -143,7 +146,7 @@ class EventPrediction:
     type: str
     parties: frozenset[str]
     confidence: float
-    background: bool  # as `enrich.events.is_background` reads the predicted date
+    background: bool  # as the timeline marks it (`enrich.events.is_background`)
     gold_new: bool | None  # of the matched annotated event
     match: int | None  # index of the matched annotated event in its article
 
@@ -165,32 +168,52 @@ def _family(ids: Iterable[str], families: Families) -> set[str]:
     return {member for i in ids for member in families.get(i, frozenset((i,)))}
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def _same_sentence(evidence: Iterable[str], gold: str) -> bool:
+    """A predicted evidence sentence is the annotated one when most of the annotated words are
+    in it (annotators copy a sentence or a clause of it)."""
+    wanted = _words(gold)
+    return bool(wanted) and any(len(wanted & _words(e)) >= 0.8 * len(wanted) for e in evidence)
+
+
 def event_predictions(
     article: ClaimArticle, result: DocumentEnrichment, resolve: Resolve, families: Families
 ) -> tuple[list[EventPrediction], int]:
-    """The article's predictions (one per type and party set, its best confidence), and how
-    many of its annotated events name a watchlist party (what recall counts against)."""
+    """The article's predictions (its events merged as the timeline merges them,
+    `merge_events`, each with its best confidence), and how many of its annotated events name
+    a watchlist party (what recall counts against).
+
+    A prediction matches an annotated event of its type that shares a party (through
+    `families`). When several do, it takes, in this order: one whose evidence is the sentence
+    it was read from, one no other prediction has taken yet, the first. Predictions claim
+    events by decreasing confidence, so two reports of two deals of one type between the same
+    companies count as two hits, and a repeated report of one deal as right but no new hit."""
     gold = [(e, _family(_gold_ids(e.parties, resolve), families)) for e in article.events]
-    best: dict[tuple[str, frozenset[str]], ExtractedEvent] = {}
-    for event in result.events:
-        key = (event.type, frozenset(p.entity_id for p in event.parties))
-        if key not in best or event.confidence > best[key].confidence:
-            best[key] = event
+    taken: set[int] = set()
     predictions = []
-    for (kind, parties), event in best.items():
+    for event in sorted(merge_events(result.events), key=lambda e: -e.confidence):
+        parties = frozenset(p.entity_id for p in event.parties)
         related = _family(parties, families)
+        evidence = [source.evidence for source in event.sources]
+        candidates = [
+            i for i, (g, ids) in enumerate(gold) if g.type == event.type and ids & related
+        ]
         match = next(
-            (i for i, (g, ids) in enumerate(gold) if g.type == kind and ids & related), None
+            (i for i in candidates if _same_sentence(evidence, gold[i][0].evidence)),
+            next((i for i in candidates if i not in taken), candidates[0] if candidates else None),
         )
+        if match is not None:
+            taken.add(match)
         predictions.append(
             EventPrediction(
                 article.id,
-                kind,
+                event.type,
                 parties,
                 event.confidence,
-                is_background(
-                    event.date.date, event.date.precision, event.date.source, event.published_at
-                ),
+                event.background,
                 None if match is None else gold[match][0].new,
                 match,
             )

@@ -59,3 +59,47 @@ def test_macro_f1_and_families() -> None:
     families = claims.families_of([("xiaomi_yu7", "xiaomi_auto"), ("xiaomi_auto", "xiaomi")])
     assert families["xiaomi_yu7"] == {"xiaomi_yu7", "xiaomi_auto", "xiaomi"}
     assert "xiaomi" not in families  # a root stands for itself
+
+
+def test_two_deals_of_the_same_companies_are_two_hits_and_a_repeat_is_right_but_no_hit() -> None:
+    from enrich.dates import ResolvedDate
+    from enrich.events import ExtractedEvent, Party
+    from enrich.records import DocumentEnrichment
+
+    first = "Avatr bought 10% of Yinwang on Monday."
+    second = "Seres agreed in August 2024 to buy 10% of Yinwang."
+    article = claims.ClaimArticle(
+        "x-1", "dev", "", f"{first} {second}", "2025-11-20T08:00:00+00:00", True, (),
+        tuple(
+            claims.GoldEvent("investment", None, None, True,
+                             (claims.GoldParty(name, name, "investor"),
+                              claims.GoldParty("yinwang", "yinwang", "investee")), evidence)
+            for name, evidence in (("avatr", first), ("seres", second))
+        ),
+        (),
+    )  # fmt: skip
+
+    def event(sentence: str, day: str, confidence: float) -> ExtractedEvent:
+        return ExtractedEvent(
+            "investment", "announced", (Party("yinwang", "investee"),),
+            ResolvedDate(day, "day", "sentence"), sentence, (0, len(sentence)), confidence,
+            "x-1",
+        )  # fmt: skip
+
+    def result(*events: ExtractedEvent) -> DocumentEnrichment:
+        return DocumentEnrichment("x-1", "en", (), relevant=True, events=events)
+
+    resolve = lambda name: name  # noqa: E731
+    # the second deal's sentence is read first: it still takes its own annotated event
+    both, reachable = claims.event_predictions(
+        article, result(event(second, "2024-08-01", 0.9), event(first, "2025-11-17", 0.8)),
+        resolve, {},
+    )  # fmt: skip
+    assert reachable == 2
+    assert sorted(p.match for p in both) == [0, 1]
+    # one deal reported twice (two months apart: two timeline events): both right, one hit
+    twice, _ = claims.event_predictions(
+        article, result(event(first, "2025-11-17", 0.9), event(first, "2025-09-01", 0.8)),
+        resolve, {},
+    )  # fmt: skip
+    assert [p.match for p in twice] == [0, 0]
