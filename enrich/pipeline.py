@@ -386,7 +386,8 @@ def enrich_documents(enricher: Enricher, docs: Sequence[InputDocument]) -> list[
             [
                 EventDocument(
                     text=docs[i].text,
-                    mentions=[m for m in results[i].linked if m.field == "text"],  # type: ignore[misc]
+                    # title mentions name the story's subject for "it" (`sentence_parties`)
+                    mentions=list(results[i].linked),  # type: ignore[arg-type]
                     published_at=_as_datetime(docs[i].published_at),
                     doc_id=docs[i].id,
                     first_seen_at=docs[i].first_seen_at,

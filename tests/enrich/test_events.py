@@ -343,3 +343,59 @@ def test_the_report_words_the_same_new_window_the_timeline_applies() -> None:
     from reports.weekly import NEW_WINDOW_DAYS
 
     assert NEW_WINDOW_DAYS == ev.NEW_WINDOW_DAYS
+
+
+def test_it_and_the_carmaker_stand_for_the_last_company_named() -> None:
+    text = (
+        "Avatr filed for a Hong Kong listing on Friday. It delivered about 90,000 cars in the "
+        "period, helped by Huawei's driver-assistance system. It is unclear how much it will "
+        "raise. In February, the carmaker took a stake in Yinwang. Analysts were unconvinced."
+    )
+    names = {"Avatr": "avatr", "Huawei": "huawei", "Yinwang": "yinwang"}
+    found = ev.sentence_parties(text, _mentions(text, names))
+    sentences = [(text[s:e], [(m[0], text[s:e][m[1] : m[2]]) for m in inside])
+                 for s, e, inside in found]  # fmt: skip
+    assert sentences == [
+        ("Avatr filed for a Hong Kong listing on Friday.", [("avatr", "Avatr")]),
+        (
+            "It delivered about 90,000 cars in the period, helped by Huawei's driver-assistance "
+            "system.",
+            [("avatr", "It"), ("huawei", "Huawei")],
+        ),
+        # "It is unclear" is nobody; "the carmaker" is the last company named: Huawei
+        ("In February, the carmaker took a stake in Yinwang.",
+         [("huawei", "the carmaker"), ("yinwang", "Yinwang")]),
+    ]  # fmt: skip
+    assert ev.anaphor("It is unclear whether it will.") is None
+    assert ev.anaphor("Italy's regulator fined it.") is None
+
+
+def test_the_headline_names_the_subject_before_the_text_does() -> None:
+    text = "It recalled 1,200 cars in May."
+    from enrich.records import Mention as DocumentMention
+
+    title = DocumentMention("waymo", "title", 0, 5, "Waymo", "alias")
+    assert ev.sentence_parties(text, [title]) == [(0, len(text), [("waymo", 0, 2)])]
+    assert ev.sentence_parties(text, []) == []
+    events = ev.extract_events(_rigged("recall_incident"), text, [title], date(2025, 11, 20))
+    assert [(e.type, [(p.entity_id, p.text) for p in e.parties]) for e in events] == [
+        ("recall_incident", [("waymo", "It")])
+    ]
+
+
+def test_a_head_with_lexical_features_reads_the_words_too() -> None:
+    lexical = ev.LexicalFeatures.fit(["Xiaomi recalled cars.", "Tesla recalled cars."], 1.0)
+    assert lexical.terms == ["cars", "recalled", "recalled cars"]
+    features = lexical.transform(["It recalled cars and cars.", "Nothing here."])
+    np.testing.assert_allclose(np.linalg.norm(features, axis=1), [1.0, 0.0], atol=1e-6)
+    assert features[0, lexical.vocabulary["cars"]] > features[0, lexical.vocabulary["recalled"]]
+    dim = 32
+    weight = np.zeros((len(LABELS), dim + 3), dtype=np.float32)
+    weight[LABELS.index("recall_incident"), dim + lexical.vocabulary["recalled"]] = 20.0
+    head = ev.EventHead(LABELS, weight, np.zeros(len(LABELS), np.float32), "lex", lexical=lexical)
+    assert head.embedding_dim == dim
+    model = ev.EventModel(tiny_random_encoder(dim=dim), head)
+    probabilities = model.classify(["Waymo recalled cars.", "Waymo opened an office."])
+    assert [LABELS[i] for i in probabilities.argmax(axis=1)] == ["recall_incident", LABELS[0]]
+    with pytest.raises(ValueError, match="pass the sentences"):
+        head.probabilities(np.zeros((1, dim), np.float32))
