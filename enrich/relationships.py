@@ -7,7 +7,9 @@ scores it (`carintel models eval claims`).
 The rules follow the parties' roles as `enrich.events.assign_roles` read them from the sentence:
 - partnership: every pair of partners is `partner`;
 - joint venture: every parent is `jv_parent` of the venture. Two parents of one venture are
-  never each other's `jv_parent`: a sentence that names parents but no venture proposes nothing;
+  never each other's `jv_parent`: a sentence that names parents but no venture proposes nothing,
+  and one that names a single parent ("Yinwang was set up to take over Huawei's car
+  business") states no joint venture but a unit (a subsidiary, which the watchlist curates);
 - investment: every investor is `investor` of every investee; a seller or a bare subject is no
   investor.
 Exits, denied, cancelled and rumoured events, sentences that list more than
@@ -172,6 +174,8 @@ def propose_relationships(
         if len(parties) > MAX_PROPOSAL_PARTIES:
             continue
         rel_type, subject_role, object_role = rule
+        if rel_type == "jv_parent" and sum(p.role == subject_role for p in parties) < 2:
+            continue  # one parent: a unit, not a joint venture
         for subject, obj in _pairs(parties, subject_role, object_role):
             if subject == obj or known.related(subject, obj) or _implied(subject, obj, found):
                 continue

@@ -44,6 +44,10 @@ def test_a_joint_venture_sentence_without_its_venture_proposes_nothing() -> None
     assert triples(claim("joint_venture", ("baidu", "partner"), ("geely", "partner"))) == set()
 
 
+def test_a_venture_set_up_by_one_parent_is_a_unit_and_proposes_no_joint_venture() -> None:
+    assert triples(claim("joint_venture", ("huawei", "partner"), ("yinwang", "venture"))) == set()
+
+
 def test_a_seller_of_a_stake_is_no_investor() -> None:
     event = claim(
         "investment", ("avatr", "investor"), ("yinwang", "investee"), ("huawei", "seller")
