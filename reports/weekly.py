@@ -22,8 +22,6 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -35,6 +33,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from reports import ReportError, find_notebook
+from warehouse import weekly as reads
 from warehouse.db import WarehouseError, connect_read_only
 from warehouse.snapshot import readable_path
 
@@ -138,11 +137,8 @@ def week_label(day: date) -> str:
 
 def latest_week(conn: duckdb.DuckDBPyConnection) -> str | None:
     """The ISO week of the newest document's publication day, or None without documents."""
-    row = conn.execute(_sql("latest_day.sql")).fetchone()
-    if row is None or row[0] is None:
-        return None
-    day: date = row[0]
-    return week_label(day)
+    day = reads.latest_day(conn)
+    return None if day is None else week_label(day)
 
 
 # --- loading -----------------------------------------------------------------------------------
@@ -177,7 +173,8 @@ def _no_rows() -> pd.DataFrame:
 @dataclass(frozen=True, eq=False)
 class WeeklyChanges:
     """What changed in the week, and the sections that follow it; each frame comes from the
-    `reports/sql/weekly_*.sql` file of the same name, whose header documents its rule and order.
+    `warehouse/queries/weekly_*.sql` file of the same name (read by `warehouse.weekly`),
+    whose header documents its rule and order.
 
     `new_events`: new developments first reported this week; `background_events`: events dated
     well before their first report that this week's documents recall (both at or above the
@@ -212,8 +209,8 @@ class WeeklyChanges:
 
 @dataclass(frozen=True)
 class ClaimCounts:
-    """What the week's claims leave out (reports/sql/weekly_claim_counts.sql): documents judged
-    off-topic, which feed no claim, and new events and proposed relationships below the
+    """What the week's claims leave out (warehouse/queries/weekly_claim_counts.sql): documents
+    judged off-topic, which feed no claim, and new events and proposed relationships below the
     report's confidence threshold `min_confidence`, which stay in the warehouse."""
 
     off_topic_documents: int = 0
@@ -229,15 +226,6 @@ class RenderedReport:
     week: str
     html: Path
     markdown: Path
-
-
-@cache
-def _sql(name: str) -> str:
-    return (resources.files("reports") / "sql" / name).read_text(encoding="utf-8")
-
-
-def _frame(conn: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pd.DataFrame:
-    return conn.execute(_sql(name), params).df()
 
 
 def _sentiment_movers(entities: pd.DataFrame) -> pd.DataFrame:
@@ -257,86 +245,50 @@ def _sentiment_movers(entities: pd.DataFrame) -> pd.DataFrame:
 
 def load_changes(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> WeeklyChanges:
     """What changed in the week from Monday `start` to Sunday `end`, and the sections after it."""
-    week = {"start": start, "end": end}
-    prev_start = start - timedelta(days=7)
-    entities = _frame(
-        conn,
-        "weekly_entities.sql",
-        {**week, "prev_start": prev_start, "prev_end": start - timedelta(days=1)},
-    )
-    available = conn.execute(
-        _sql("weekly_sentiment_available.sql"), {"prev_start": prev_start, "end": end}
-    ).fetchone()
-    counts = conn.execute(_sql("weekly_claim_counts.sql"), week).fetchone()
+    entities = reads.entities(conn, start, end)
+    counts = reads.claim_counts(conn, start, end)
     return WeeklyChanges(
-        new_events=_frame(conn, "weekly_new_events.sql", {**week, "background": False}),
-        background_events=_frame(conn, "weekly_new_events.sql", {**week, "background": True}),
-        proposed_relationships=_frame(conn, "weekly_proposed_relationships.sql", week),
+        new_events=reads.events(conn, start, end, background=False),
+        background_events=reads.events(conn, start, end, background=True),
+        proposed_relationships=reads.proposed_relationships(conn, start, end),
         entities=entities,
         sentiment_movers=_sentiment_movers(entities),
-        volume_spikes=_frame(
+        volume_spikes=reads.volume_spikes(
             conn,
-            "weekly_volume_spikes.sql",
-            {
-                **week,
-                "history_start": start - timedelta(days=7 * SPIKE_BASELINE_WEEKS),
-                "weeks": SPIKE_BASELINE_WEEKS,
-                "min_documents": SPIKE_MIN_DOCUMENTS,
-                "ratio": SPIKE_RATIO,
-            },
+            start,
+            end,
+            weeks=SPIKE_BASELINE_WEEKS,
+            min_documents=SPIKE_MIN_DOCUMENTS,
+            ratio=SPIKE_RATIO,
         ),
-        emerging=_frame(
-            conn,
-            "weekly_emerging.sql",
-            {
-                **week,
-                "prev_start": prev_start,
-                "min_documents": EMERGING_MIN_DOCUMENTS,
-                "limit": EMERGING_LIMIT,
-            },
+        emerging=reads.emerging(
+            conn, start, end, min_documents=EMERGING_MIN_DOCUMENTS, limit=EMERGING_LIMIT
         ),
-        top_stories=_frame(conn, "weekly_top_stories.sql", {**week, "limit": TOP_STORIES}),
-        entity_trend=_frame(
-            conn,
-            "weekly_entity_trend.sql",
-            {
-                **week,
-                "history_start": start - timedelta(days=7 * (TREND_WEEKS - 1)),
-                "top": TREND_ENTITIES,
-            },
-        ),
-        social_buzz=_frame(conn, "weekly_social_buzz.sql", {**week, "limit": SOCIAL_POSTS}),
-        coverage=_frame(conn, "weekly_coverage.sql", week),
-        failures=_frame(conn, "weekly_failures.sql", week),
-        quiet_sources=_frame(conn, "weekly_quiet_sources.sql", {"end": end}),
-        sentiment_available=available is not None and int(available[0]) > 0,
-        claim_counts=ClaimCounts(int(counts[0]), int(counts[1]), int(counts[2]), float(counts[3]))
-        if counts is not None
-        else ClaimCounts(),
+        top_stories=reads.top_stories(conn, start, end, limit=TOP_STORIES),
+        entity_trend=reads.entity_trend(conn, start, end, weeks=TREND_WEEKS, top=TREND_ENTITIES),
+        social_buzz=reads.social_buzz(conn, start, end, limit=SOCIAL_POSTS),
+        coverage=reads.coverage(conn, start, end),
+        failures=reads.failures(conn, start, end),
+        quiet_sources=reads.quiet_sources(conn, end),
+        sentiment_available=reads.sentiment_scores(conn, start, end) > 0,
+        claim_counts=ClaimCounts(*counts) if counts is not None else ClaimCounts(),
     )
 
 
 def load_weekly(conn: duckdb.DuckDBPyConnection, week: str) -> WeeklyReport:
     """The report for ISO week `week` ("2025-W19"); a week without documents gives empty tables."""
     start, end = parse_week(week)
-    this_week = {"start": start, "end": end}
-    both_weeks = {
-        **this_week,
-        "prev_start": start - timedelta(days=7),
-        "prev_end": start - timedelta(days=1),
-    }
-    totals = conn.execute(_sql("weekly_totals.sql"), this_week).fetchone()
-    documents, sources, entities = totals if totals is not None else (0, 0, 0)
+    documents, sources, entities = reads.totals(conn, start, end)
     return WeeklyReport(
         week=week_label(start),
         start=start,
         end=end,
-        documents=_frame(conn, "weekly_documents.sql", this_week),
-        top_entities=_frame(conn, "weekly_top_entities.sql", both_weeks),
-        timeline=_frame(conn, "weekly_timeline.sql", this_week),
-        total_documents=int(documents),
-        total_sources=int(sources),
-        total_entities=int(entities),
+        documents=reads.documents(conn, start, end),
+        top_entities=reads.top_entities(conn, start, end),
+        timeline=reads.timeline(conn, start, end),
+        total_documents=documents,
+        total_sources=sources,
+        total_entities=entities,
         changes=load_changes(conn, start, end),
     )
 
