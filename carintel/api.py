@@ -30,7 +30,7 @@ import duckdb
 import pandas as pd
 
 from carintel.errors import CarintelError
-from reports.weekly import default_warehouse, latest_week, parse_week
+from reports.data import default_warehouse, latest_week, parse_week
 from warehouse import analyst as reads
 from warehouse.db import connect_read_only
 from warehouse.snapshot import readable_path
