@@ -30,7 +30,8 @@ import duckdb
 import pandas as pd
 
 from carintel.errors import CarintelError
-from reports.data import default_warehouse, latest_week, parse_week
+from carintel_home import CHECKOUT_DATA, warehouse_file
+from reports.data import latest_week, parse_week
 from warehouse import analyst as reads
 from warehouse.db import connect_read_only
 from warehouse.snapshot import readable_path
@@ -77,7 +78,6 @@ HomeArg = str | Path | None
 DateLike = date | str | None
 EntityRefs = str | Sequence[str] | None
 
-_WARE_FILE = "carintel.duckdb"
 _CLOSE_NAMES = 6
 
 
@@ -109,12 +109,7 @@ def warehouse_path(home: HomeArg = None) -> Path:
     PosixPath('/var/lib/carintel/carintel-read.duckdb')
     """
     target = home if home is not None else warehouse
-    if target is None:
-        return readable_path(default_warehouse())
-    path = Path(target).expanduser()
-    if path.suffix != ".duckdb":
-        path = path / _WARE_FILE
-    return readable_path(path)
+    return readable_path(warehouse_file(target, CHECKOUT_DATA))
 
 
 @contextmanager

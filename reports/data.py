@@ -9,7 +9,6 @@ week's queries once. The rules' numbers (what a spike or a mover is) are the con
 
 from __future__ import annotations
 
-import os
 import pickle
 import re
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from carintel_home import CHECKOUT_DATA, warehouse_file
 from reports import ReportError
 from warehouse import weekly as reads
 from warehouse.db import WarehouseError, connect_read_only
@@ -247,11 +247,9 @@ def load_weekly(conn: duckdb.DuckDBPyConnection, week: str) -> WeeklyReport:
 
 
 def default_warehouse() -> Path:
-    """$CARINTEL_HOME/carintel.duckdb, else the repository's data/carintel.duckdb (what
-    `carintel lab` and a notebook opened from notebooks/ should read)."""
-    home = os.environ.get("CARINTEL_HOME")
-    root = Path(home) if home else Path(__file__).resolve().parents[1] / "data"
-    return root / "carintel.duckdb"
+    """$CARINTEL_HOME/carintel.duckdb, else the source checkout's data/carintel.duckdb (what
+    `carintel lab` and a notebook opened from notebooks/ should read); `carintel_home` decides."""
+    return warehouse_file(None, CHECKOUT_DATA)
 
 
 def open_snapshot(warehouse: Path) -> duckdb.DuckDBPyConnection:
