@@ -18,7 +18,8 @@ import pandas as pd
 from warehouse import sql
 from warehouse.db import transaction
 
-# Column order of each table, for the bulk inserts below.
+# Column order of each table, for the bulk inserts below (queries/insert_batch_TABLE.sql name
+# the same columns; queries/clear_enrichment.sql deletes from the same tables).
 _COLUMNS: dict[str, tuple[str, ...]] = {
     "mentions": ("doc_id", "entity_id", "field", "char_start", "char_end", "surface", "method",
                  "label", "score"),
@@ -79,8 +80,7 @@ def _insert(conn: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[
     frame = pd.DataFrame([[row.get(c) for c in columns] for row in rows], columns=list(columns))
     conn.register("carintel_batch", frame)
     try:
-        names = ", ".join(columns)
-        conn.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM carintel_batch")  # noqa: S608 (names are ours)
+        sql.run(conn, f"insert_batch_{table}")  # queries/insert_batch_TABLE.sql
     finally:
         conn.unregister("carintel_batch")
 
@@ -95,8 +95,7 @@ def write_enrichment(
     """Replace the enrichment of these documents with `rows` and mark them done, atomically."""
     ids = list(doc_ids)
     with transaction(conn):
-        for table in _COLUMNS:
-            conn.execute(f"DELETE FROM {table} WHERE list_contains($ids, doc_id)", {"ids": ids})  # noqa: S608
+        sql.run_each(conn, "clear_enrichment", {"ids": ids})
         for table in _COLUMNS:
             _insert(conn, table, getattr(rows, table))
         sql.run_many(conn, "mark_enriched", [(d, stage, version) for d in ids])

@@ -92,8 +92,9 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path, landing_dir: Path) ->
             sql.run(conn, "insert_staged_urls")
             rejected = lines - staged + (staged - complete)
             result = FileLoad(relative, lines, added, complete - added, rejected)
-            conn.execute(
-                sql.query("record_landing_file"),
+            sql.run(
+                conn,
+                "record_landing_file",
                 {"path": relative, "sha256": sha, "size": path.stat().st_size, "lines": lines,
                  "documents_added": added, "duplicates": result.duplicates,
                  "rejected": rejected},
@@ -121,8 +122,9 @@ def load_run_stats(conn: duckdb.DuckDBPyConnection, run_dir: Path) -> int:
             ) from exc
         seen_at = data.get("finished_at") or data.get("started_at")
         with transaction(conn):
-            conn.execute(
-                sql.query("upsert_crawl_run"),
+            sql.run(
+                conn,
+                "upsert_crawl_run",
                 {
                     "run_id": data.get("run_id", run_dir.name),
                     "spider": data.get("spider", path.stem.removeprefix("stats-")),
@@ -141,13 +143,15 @@ def load_run_stats(conn: duckdb.DuckDBPyConnection, run_dir: Path) -> int:
                 if not (isinstance(source, dict) and source.get("name")):
                     continue
                 if seen_at:
-                    conn.execute(
-                        sql.query("upsert_source"),
+                    sql.run(
+                        conn,
+                        "upsert_source",
                         {"name": source["name"], "kind": data.get("source_kind") or "feed",
                          "url": source.get("url") or "", "seen_at": seen_at},
                     )  # fmt: skip
-                conn.execute(
-                    sql.query("upsert_source_run"),
+                sql.run(
+                    conn,
+                    "upsert_source_run",
                     {
                         "run_id": data.get("run_id", run_dir.name),
                         "spider": data.get("spider", path.stem.removeprefix("stats-")),

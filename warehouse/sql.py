@@ -1,8 +1,9 @@
-"""The one loader of the warehouse's SQL files, and the three ways to run one of them.
+"""The one loader of the warehouse's SQL files, and the ways to run one of them.
 
 Every statement carintel runs against the warehouse is a file: `migrations/NNN_what.sql`,
-`views/NAME.sql` (applied by `warehouse.db`) and `queries/NAME.sql` (run through the functions
-below). Parameters are bound (`$name` or `?`), never formatted into the SQL text.
+`views/NAME.sql` (`files`, applied by `warehouse.db`) and `queries/NAME.sql` (`query`, run
+through the functions below). Parameters are bound (`$name` or `?`), never formatted into the
+SQL text.
 """
 
 from __future__ import annotations
@@ -17,6 +18,14 @@ import numpy as np
 import pandas as pd
 
 Params = Mapping[str, Any] | Sequence[Any] | None
+
+
+def files(folder: str) -> list[tuple[str, str]]:
+    """(file name, SQL) of every `.sql` file in `warehouse/FOLDER/` (migrations, views), by name."""
+    root = resources.files("warehouse") / folder
+    return sorted(
+        (p.name, p.read_text(encoding="utf-8")) for p in root.iterdir() if p.name.endswith(".sql")
+    )
 
 
 @cache
@@ -34,6 +43,13 @@ def _bound(params: Params) -> Any:
 def run(conn: duckdb.DuckDBPyConnection, name: str, params: Params = None) -> None:
     """Execute `queries/NAME.sql` for its effect."""
     conn.execute(query(name), _bound(params))
+
+
+def run_each(conn: duckdb.DuckDBPyConnection, name: str, params: Params = None) -> None:
+    """Execute every statement of `queries/NAME.sql` in turn, each with the same parameters
+    (DuckDB binds parameters to one statement at a time)."""
+    for statement in conn.extract_statements(query(name)):
+        conn.execute(statement.query, _bound(params))
 
 
 def run_many(conn: duckdb.DuckDBPyConnection, name: str, rows: Sequence[Sequence[Any]]) -> None:
