@@ -21,21 +21,19 @@ ends on 2025-03-31.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from carintel.errors import CarintelError
-from reports.weekly import default_warehouse, latest_week, parse_week
+from carintel_home import CHECKOUT_DATA, warehouse_file
+from reports.data import latest_week, parse_week
+from warehouse import analyst as reads
 from warehouse.db import connect_read_only
-from warehouse.loader import query
 from warehouse.snapshot import readable_path
 
 __all__ = [
@@ -80,7 +78,6 @@ HomeArg = str | Path | None
 DateLike = date | str | None
 EntityRefs = str | Sequence[str] | None
 
-_WARE_FILE = "carintel.duckdb"
 _CLOSE_NAMES = 6
 
 
@@ -112,12 +109,7 @@ def warehouse_path(home: HomeArg = None) -> Path:
     PosixPath('/var/lib/carintel/carintel-read.duckdb')
     """
     target = home if home is not None else warehouse
-    if target is None:
-        return readable_path(default_warehouse())
-    path = Path(target).expanduser()
-    if path.suffix != ".duckdb":
-        path = path / _WARE_FILE
-    return readable_path(path)
+    return readable_path(warehouse_file(target, CHECKOUT_DATA))
 
 
 @contextmanager
@@ -127,24 +119,6 @@ def _reading(home: HomeArg) -> Iterator[duckdb.DuckDBPyConnection]:
         yield conn
     finally:
         conn.close()
-
-
-@cache
-def _sql(name: str) -> str:
-    return query(name)
-
-
-def _frame(conn: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any]) -> pd.DataFrame:
-    """Run `warehouse/queries/NAME.sql`; list columns come back as Python lists."""
-    frame: pd.DataFrame = conn.execute(_sql(name), dict(params)).df()
-    for column in frame.columns:
-        if frame[column].dtype == object:
-            frame[column] = frame[column].map(_plain_list)
-    return frame
-
-
-def _plain_list(value: object) -> object:
-    return value.tolist() if isinstance(value, np.ndarray) else value
 
 
 # --- arguments ---------------------------------------------------------------------------------
@@ -193,10 +167,7 @@ def _bounds(since: DateLike, until: DateLike) -> tuple[date | None, date | None]
 
 
 def _names(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str | None]]:
-    return [
-        (str(r[0]), str(r[1]), str(r[2]), r[3])
-        for r in conn.execute(_sql("api_entity_names")).fetchall()
-    ]
+    return reads.entity_names(conn)
 
 
 def _resolve(conn: duckdb.DuckDBPyConnection, name_or_id: str) -> str:
@@ -280,7 +251,7 @@ def entities(type: str | None = None, home: HomeArg = None) -> pd.DataFrame:
     >>> api.entities("venture")[["entity_id", "name"]]
     """
     with _reading(home) as conn:
-        return _frame(conn, "api_entities", {"type": type})
+        return reads.entities(conn, type)
 
 
 # --- timelines ---------------------------------------------------------------------------------
@@ -313,16 +284,13 @@ def timeline(
     start, stop = _bounds(since, until)
     kinds = None if types is None else ([types] if isinstance(types, str) else list(types))
     with _reading(home) as conn:
-        return _frame(
+        return reads.timeline(
             conn,
-            "api_timeline",
-            {
-                "entities": _resolve_many(conn, entity),
-                "types": kinds,
-                "since": None if start is None else start.isoformat(),
-                "until": None if stop is None else stop.isoformat(),
-                "new_only": new_only,
-            },
+            _resolve_many(conn, entity),
+            kinds,
+            None if start is None else start.isoformat(),
+            None if stop is None else stop.isoformat(),
+            new_only,
         )
 
 
@@ -342,11 +310,7 @@ def mentions(
     """
     start, stop = _bounds(since, until)
     with _reading(home) as conn:
-        return _frame(
-            conn,
-            "api_mentions",
-            {"entities": _resolve_many(conn, entity), "since": start, "until": stop},
-        )
+        return reads.mentions(conn, _resolve_many(conn, entity), start, stop)
 
 
 def entity_daily(
@@ -364,11 +328,7 @@ def entity_daily(
     """
     start, stop = _bounds(since, until)
     with _reading(home) as conn:
-        return _frame(
-            conn,
-            "api_entity_daily",
-            {"entities": _resolve_many(conn, entity), "since": start, "until": stop},
-        )
+        return reads.entity_daily(conn, _resolve_many(conn, entity), start, stop)
 
 
 # --- trends ------------------------------------------------------------------------------------
@@ -390,7 +350,7 @@ def sentiment_trend(
 
     >>> api.sentiment_trend("xiaomi", freq="M", since="2025")
     """
-    return _trend("api_sentiment_trend", entity, freq, since, until, home)
+    return _trend(reads.sentiment_trend, entity, freq, since, until, home)
 
 
 def share_of_voice(
@@ -409,20 +369,21 @@ def share_of_voice(
 
     >>> api.share_of_voice(["xiaomi_auto", "hima", "jiyue"], freq="M")
     """
-    return _trend("api_share_of_voice", entities, freq, since, until, home)
+    return _trend(reads.share_of_voice, entities, freq, since, until, home)
 
 
 def _trend(
-    name: str, refs: EntityRefs, freq: str, since: DateLike, until: DateLike, home: HomeArg
+    read: Callable[..., pd.DataFrame],
+    refs: EntityRefs,
+    freq: str,
+    since: DateLike,
+    until: DateLike,
+    home: HomeArg,
 ) -> pd.DataFrame:
     unit = _period_unit(freq)
     start, stop = _bounds(since, until)
     with _reading(home) as conn:
-        return _frame(
-            conn,
-            name,
-            {"entities": _resolve_many(conn, refs), "unit": unit, "since": start, "until": stop},
-        )
+        return read(conn, _resolve_many(conn, refs), unit, start, stop)
 
 
 def co_mentions(entity: str, min_documents: int = 1, home: HomeArg = None) -> pd.DataFrame:
@@ -435,11 +396,7 @@ def co_mentions(entity: str, min_documents: int = 1, home: HomeArg = None) -> pd
     >>> api.co_mentions("jiyue", min_documents=2).head(10)
     """
     with _reading(home) as conn:
-        return _frame(
-            conn,
-            "api_co_mentions",
-            {"entity": _resolve(conn, entity), "min_documents": int(min_documents)},
-        )
+        return reads.co_mentions(conn, _resolve(conn, entity), int(min_documents))
 
 
 # --- stories and social posts ------------------------------------------------------------------
@@ -467,15 +424,7 @@ def stories(
                 start, end = date.max, date.max
         if week is not None and week.strip().lower() != "all":
             start, end = parse_week(week)
-        return _frame(
-            conn,
-            "api_stories",
-            {
-                "start": start,
-                "end": end,
-                "entity": None if entity is None else _resolve(conn, entity),
-            },
-        )
+        return reads.stories(conn, start, end, None if entity is None else _resolve(conn, entity))
 
 
 def social_buzz(
@@ -492,11 +441,7 @@ def social_buzz(
     """
     start, stop = _bounds(since, until)
     with _reading(home) as conn:
-        return _frame(
-            conn,
-            "api_social_buzz",
-            {"entity": _resolve(conn, entity), "since": start, "until": stop},
-        )
+        return reads.social_buzz(conn, _resolve(conn, entity), start, stop)
 
 
 def emerging(min_documents: int = 1, limit: int = 50, home: HomeArg = None) -> pd.DataFrame:
@@ -509,9 +454,7 @@ def emerging(min_documents: int = 1, limit: int = 50, home: HomeArg = None) -> p
     >>> api.emerging(min_documents=2, limit=20)
     """
     with _reading(home) as conn:
-        return _frame(
-            conn, "api_emerging", {"min_documents": int(min_documents), "limit": int(limit)}
-        )
+        return reads.emerging(conn, int(min_documents), int(limit))
 
 
 # --- relationships -----------------------------------------------------------------------------
@@ -530,14 +473,8 @@ def relationships(
     >>> api.relationships("jiyue")[["subject_name", "type", "since", "until", "status"]]
     """
     with _reading(home) as conn:
-        return _frame(
-            conn,
-            "api_relationships",
-            {
-                "entity": None if entity is None else _resolve(conn, entity),
-                "include_proposed": bool(include_proposed),
-                "as_of": None,
-            },
+        return reads.relationships(
+            conn, None if entity is None else _resolve(conn, entity), bool(include_proposed), None
         )
 
 
@@ -562,12 +499,6 @@ def alliances(
     """
     day = date.today() if as_of is None else _parse_date(as_of, end=False)
     with _reading(home) as conn:
-        return _frame(
-            conn,
-            "api_relationships",
-            {
-                "entity": None if entity is None else _resolve(conn, entity),
-                "include_proposed": bool(include_proposed),
-                "as_of": day,
-            },
+        return reads.relationships(
+            conn, None if entity is None else _resolve(conn, entity), bool(include_proposed), day
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,6 +13,7 @@ import duckdb
 from carintel.config import EnrichConfig, ModelChoice, Watchlist, alias_rows
 from carintel.errors import CarintelError
 from carintel.timeline import TimelineResult, build_timeline
+from carintel_home import new_run_id
 from enrich.bases import MINILM
 from enrich.embeddings import Encoder, load_encoder
 from enrich.events import EventModel, head_base, head_folder, load_event_model
@@ -217,7 +217,7 @@ def enrich_warehouse(
         if progress:
             progress(min(start + batch_documents, len(pending)), len(pending))
     if pending:
-        run_id = f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
+        run_id = new_run_id(started)
         versions = {"pipeline": version, "ner": model_label(enricher.ner),
                     "sentiment": model_label(enricher.sentiment),
                     "events": enricher.events.version if enricher.events else ""}  # fmt: skip

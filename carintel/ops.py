@@ -13,7 +13,7 @@ from rich.table import Table
 
 from carintel.errors import CarintelError
 from carintel.paths import Home, notebooks_dir
-from warehouse import connect_read_only
+from warehouse import catalog, connect_read_only
 
 LOG_NAME = "carintel.log"
 log = logging.getLogger("carintel")
@@ -83,20 +83,13 @@ def print_schema(home: Home, out: Console) -> None:
     """Every table and view with its comment, and each column with type and comment."""
     conn = connect_read_only(home.read_warehouse)
     try:
-        objects = conn.execute(
-            "SELECT table_name, 'table', comment FROM duckdb_tables() WHERE schema_name = 'main'"
-            " UNION ALL SELECT view_name, 'view', comment FROM duckdb_views()"
-            " WHERE schema_name = 'main' AND NOT internal ORDER BY 2, 1"
-        ).fetchall()
-        columns = conn.execute(
-            "SELECT table_name, column_name, data_type, comment FROM duckdb_columns()"
-            " WHERE schema_name = 'main' ORDER BY table_name, column_index"
-        ).fetchall()
+        objects = catalog.objects(conn)
+        columns = catalog.columns(conn)
     finally:
         conn.close()
     by_object: dict[str, list[tuple[str, str, str | None]]] = {}
-    for table, column, kind, comment in columns:
-        by_object.setdefault(table, []).append((column, kind, comment))
+    for owner, column, kind, comment in columns:
+        by_object.setdefault(owner, []).append((column, kind, comment))
     for name, kind, comment in objects:
         table = Table(title=f"{kind} {name}", caption=comment or "", title_justify="left",
                       caption_justify="left")  # fmt: skip
@@ -114,15 +107,7 @@ def export_parquet(home: Home, target: Path) -> list[Path]:
     conn = connect_read_only(home.read_warehouse)
     written = []
     try:
-        names = [
-            r[0]
-            for r in conn.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'"
-                " UNION ALL SELECT view_name FROM duckdb_views()"
-                " WHERE schema_name = 'main' AND NOT internal ORDER BY 1"
-            ).fetchall()
-        ]
-        for name in names:
+        for name in catalog.names(conn):
             path = target / f"{name}.parquet"
             conn.table(name).write_parquet(str(path))
             written.append(path)

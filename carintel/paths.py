@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from carintel_home import LANDING, WAREHOUSE_FILE, home_root
 
 _PACKAGE = Path(__file__).resolve().parent
 _REPO = _PACKAGE.parent
@@ -32,22 +33,22 @@ def sample_site_dir() -> Path:
 
 @dataclass(frozen=True)
 class Home:
-    """A carintel home: `--home DIR`, else `$CARINTEL_HOME`, else `./data`."""
+    """A carintel home: `--home DIR`, else `$CARINTEL_HOME`, else `./data` (resolved by
+    `carintel_home.home_root`, the one resolver)."""
 
     root: Path
 
     @classmethod
     def resolve(cls, option: Path | None = None) -> Home:
-        value = option or os.environ.get("CARINTEL_HOME") or "data"
-        return cls(Path(value).expanduser().resolve())
+        return cls(home_root(option))
 
     @property
     def landing(self) -> Path:
-        return self.root / "landing"
+        return self.root / LANDING
 
     @property
     def warehouse(self) -> Path:
-        return self.root / "carintel.duckdb"
+        return self.root / WAREHOUSE_FILE
 
     @property
     def read_warehouse(self) -> Path:

@@ -12,32 +12,13 @@ from rich.table import Table
 
 from carintel.errors import CarintelError
 from carintel.paths import Home
-from warehouse import connect_read_only
+from warehouse import adhoc, catalog, connect_read_only
 
-ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 FORMATS = ("table", "csv", "json", "parquet")
 
 
 class QueryError(CarintelError):
     """A query that is not allowed or does not run."""
-
-
-def check_read_only(conn: duckdb.DuckDBPyConnection, query: str) -> list[Any]:
-    """Parse the query; refuse anything but SELECT/EXPLAIN before it reaches the database."""
-    try:
-        statements = conn.extract_statements(query)
-    except duckdb.Error as exc:
-        raise QueryError(f"the query does not parse: {exc}") from None
-    if not statements:
-        raise QueryError("the query is empty")
-    for statement in statements:
-        if statement.type not in ALLOWED:
-            kind = str(statement.type).rsplit(".", 1)[-1]
-            raise QueryError(
-                f"carintel sql is read-only: {kind} statements are refused and nothing was "
-                "changed. Use SELECT (or a DuckDB client on a copy of the warehouse)."
-            )
-    return statements
 
 
 def run_read_only(
@@ -49,14 +30,9 @@ def run_read_only(
         raise QueryError("--format parquet writes a file: add --out FILE.parquet")
     conn = connect_read_only(warehouse_path)
     try:
-        statements = check_read_only(conn, query)
-        try:
-            for statement in statements[:-1]:
-                conn.execute(statement.query).fetchall()
-            relation = conn.sql(statements[-1].query)
-            frame = relation.df() if relation is not None else None
-        except duckdb.Error as exc:
-            raise QueryError(f"the query failed: {exc}") from None
+        frame = adhoc.read_only_frame(conn, query)
+    except adhoc.AdhocQueryError as exc:
+        raise QueryError(str(exc)) from None
     finally:
         conn.close()
     if frame is None:
@@ -94,20 +70,9 @@ def _emit(frame: Any, fmt: str, output: Path | None, out: Console) -> None:
 def print_status(home: Home, out: Console) -> None:
     conn = connect_read_only(home.read_warehouse)
     try:
-        counts = conn.execute(
-            "SELECT (SELECT count(*) FROM documents),"
-            " (SELECT count(DISTINCT source) FROM documents),"
-            " (SELECT count(DISTINCT entity_id) FROM mentions), (SELECT count(*) FROM mentions),"
-            " (SELECT max(day) FROM timeline)"
-        ).fetchall()[0]
-        runs = conn.execute(
-            "SELECT run_id, spider, finished_at, pages_fetched, items_scraped, skipped, repaired"
-            " FROM crawl_runs ORDER BY run_id DESC, spider LIMIT 6"
-        ).fetchall()
-        health = conn.execute(
-            "SELECT source, runs, last_items, last_new_documents, last_errors, last_error_rate,"
-            " runs_without_new, quiet, errors_jumped FROM source_health ORDER BY source"
-        ).fetchall()
+        counts = catalog.status_counts(conn)
+        runs = catalog.latest_crawl_runs(conn)
+        health = catalog.source_health(conn)
     finally:
         conn.close()
     out.print(

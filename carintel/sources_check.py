@@ -136,18 +136,16 @@ def print_table(reports: Sequence[SourceCheck], out: Console) -> None:
 def quiet_sources(home: Home, names: set[str]) -> list[tuple[str, int]]:
     """Enabled sources with no new document in the last QUIET_RUNS runs or more (the
     `source_health` view's `quiet` flag), with that number of runs."""
-    from warehouse import connect_read_only
+    from warehouse import catalog, connect_read_only
 
     conn = connect_read_only(home.read_warehouse)
     try:
-        rows = conn.execute(
-            "SELECT source, runs_without_new FROM source_health WHERE quiet ORDER BY source"
-        ).fetchall()
+        rows = catalog.quiet_sources(conn)
     except duckdb.Error:
         return []  # a warehouse without the view: no hint rather than a failed run
     finally:
         conn.close()
-    return [(str(source), int(runs)) for source, runs in rows if source in names]
+    return [(source, runs) for source, runs in rows if source in names]
 
 
 def quiet_hint(quiet: Sequence[tuple[str, int]]) -> str | None:

@@ -31,7 +31,7 @@ from enrich.events import ExtractedEvent, Party, TimelineEvent, merge_events
 from enrich.relationships import EventClaim, KnownRelations
 from enrich.relationships import propose_relationships as propose
 from enrich.stories import StoryConfig, StoryDoc, StoryMember, assign_stories, minhash
-from warehouse.db import transaction
+from warehouse import timeline as writes
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class TimelineResult:
     stories_assigned: int
 
 
-def _report(row: tuple[Any, ...]) -> ExtractedEvent:
+def _report(row: Sequence[Any]) -> ExtractedEvent:
     (doc_id, start, end, kind, stage, confidence, evidence, event_date, precision, source,
      parties, published_at, first_seen_at) = row  # fmt: skip
     return ExtractedEvent(
@@ -63,54 +63,26 @@ def _report(row: tuple[Any, ...]) -> ExtractedEvent:
 
 
 def merge_timeline(conn: duckdb.DuckDBPyConnection) -> tuple[int, int]:
-    rows = conn.execute(
-        "SELECT r.doc_id, r.sentence_start, r.sentence_end, r.type, r.stage, r.confidence,"
-        " r.evidence, r.event_date, r.date_precision, r.date_source, r.parties,"
-        " d.published_at, d.first_seen_at"
-        " FROM event_reports r JOIN documents d USING (doc_id) ORDER BY r.doc_id, r.sentence_start"
-    ).fetchall()
-    reports = [_report(r) for r in rows]
+    reports = [_report(r) for r in writes.event_reports(conn)]
     merged = merge_events(reports)
-    with transaction(conn):
-        conn.execute("DELETE FROM event_parties")
-        conn.execute("DELETE FROM timeline_events")
-        conn.execute("UPDATE event_reports SET event_id = NULL")
-        for event in merged:
-            _insert_event(conn, event)
+    writes.replace_timeline_events(conn, [_event_rows(event) for event in merged])
     return len(reports), len(merged)
 
 
-def _insert_event(conn: duckdb.DuckDBPyConnection, event: TimelineEvent) -> None:
+def _event_rows(event: TimelineEvent) -> tuple[list[Any], list[tuple[Any, ...]], list[list[Any]]]:
     parties = [{"entity_id": p.entity_id, "role": p.role} for p in event.parties]
-    conn.execute(
-        "INSERT INTO timeline_events (event_id, type, stage, event_date, date_precision,"
-        " date_source, confidence, first_reported_at, source_count, parties, background)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [event.event_id, event.type, event.stage, event.date, event.date_precision,
-         event.date_source, event.confidence, event.first_reported_at, event.source_count,
-         json.dumps(parties), event.background],
-    )  # fmt: skip
-    if parties:
-        conn.executemany(
-            "INSERT OR REPLACE INTO event_parties (event_id, entity_id, role) VALUES (?, ?, ?)",
-            [(event.event_id, p["entity_id"], p["role"]) for p in parties],
-        )
-    for source in event.sources:
-        conn.execute(
-            "UPDATE event_reports SET event_id = ? WHERE doc_id = ? AND evidence = ? AND type = ?",
-            [event.event_id, source.doc_id, source.evidence, event.type],
-        )
+    row = [event.event_id, event.type, event.stage, event.date, event.date_precision,
+           event.date_source, event.confidence, event.first_reported_at, event.source_count,
+           json.dumps(parties), event.background]  # fmt: skip
+    party_rows = [(event.event_id, p["entity_id"], p["role"]) for p in parties]
+    links = [[event.event_id, s.doc_id, s.evidence, event.type] for s in event.sources]
+    return row, party_rows, links
 
 
 def propose_relationships(conn: duckdb.DuckDBPyConnection) -> int:
     """Relationships suggested by events and not covered by the curated watchlist
     (`enrich.relationships.propose_relationships` decides; this stores them)."""
-    known = KnownRelations.of(
-        conn.execute(
-            "SELECT subject_id, type, object_id FROM relationships WHERE origin = 'watchlist'"
-        ).fetchall(),
-        dict(conn.execute("SELECT entity_id, type FROM entities").fetchall()),
-    )
+    known = KnownRelations.of(writes.watchlist_relations(conn), writes.entity_types(conn))
     events = [
         EventClaim(
             event_id,
@@ -121,26 +93,19 @@ def propose_relationships(conn: duckdb.DuckDBPyConnection) -> int:
             evidence or "",
             confidence,
         )
-        for event_id, kind, event_date, stage, parties, evidence, confidence in conn.execute(
-            "SELECT event_id, type, event_date, stage, parties, evidence, confidence FROM events"
-            " ORDER BY event_id"
-        ).fetchall()
+        for event_id, kind, event_date, stage, parties, evidence, confidence in (
+            writes.proposal_events(conn)
+        )
     ]
     proposals = propose(events, known)
-    with transaction(conn):
-        conn.execute("DELETE FROM relationships WHERE origin = 'event'")
-        if proposals:
-            conn.executemany(
-                "INSERT INTO relationships (rel_id, subject_id, type, object_id, since, until,"
-                " status, note, source_url, origin, review_status, evidence, event_id,"
-                " confidence) VALUES (?, ?, ?, ?, ?, NULL, 'active', NULL, NULL, 'event',"
-                " 'proposed', ?, ?, ?)",
-                [
-                    (p.rel_id, p.subject_id, p.type, p.object_id, p.since, p.evidence,
-                     p.event_id, p.confidence)
-                    for p in proposals
-                ],
-            )  # fmt: skip
+    writes.replace_proposed_relationships(
+        conn,
+        [
+            (p.rel_id, p.subject_id, p.type, p.object_id, p.since, p.evidence, p.event_id,
+             p.confidence)
+            for p in proposals
+        ],
+    )  # fmt: skip
     return len(proposals)
 
 
@@ -148,13 +113,9 @@ def record_claim_thresholds(
     conn: duckdb.DuckDBPyConnection, thresholds: dict[str, tuple[float, str]]
 ) -> None:
     """The confidence above which the report shows each kind of claim (see claim_thresholds)."""
-    with transaction(conn):
-        conn.execute("DELETE FROM claim_thresholds")
-        if thresholds:
-            conn.executemany(
-                "INSERT INTO claim_thresholds (claim, min_confidence, chosen_on) VALUES (?, ?, ?)",
-                [(claim, value, note) for claim, (value, note) in sorted(thresholds.items())],
-            )
+    writes.replace_claim_thresholds(
+        conn, [(claim, value, note) for claim, (value, note) in sorted(thresholds.items())]
+    )
 
 
 def assign_new_stories(
@@ -162,12 +123,7 @@ def assign_new_stories(
 ) -> int:
     """Give every document without a story one (stable ids; old assignments never move)."""
     config = config or StoryConfig()
-    new = conn.execute(
-        "SELECT d.doc_id, coalesce(d.published_at, d.first_seen_at), d.title, d.text"
-        " FROM documents d LEFT JOIN document_stories s USING (doc_id)"
-        " WHERE s.doc_id IS NULL AND d.kind = 'article'"
-        " ORDER BY coalesce(d.published_at, d.first_seen_at), d.doc_id"
-    ).fetchall()
+    new = writes.documents_without_story(conn)
     if not new:
         return 0
     texts = [f"{title or ''}\n{text}" for _, _, title, text in new]
@@ -180,20 +136,15 @@ def assign_new_stories(
     earliest = min(_aware(at) for _, at, _, _ in new) - config.window
     existing = _members(conn, earliest)
     assignments = assign_stories(existing, docs, config)
-    with transaction(conn):
-        conn.executemany(
-            "INSERT OR REPLACE INTO document_stories (doc_id, story_id, duplicate_of, similarity)"
-            " VALUES (?, ?, ?, ?)",
-            [(a.doc_id, a.story_id, a.duplicate_of, a.similarity) for a in assignments],
-        )
-        conn.executemany(
-            "INSERT OR REPLACE INTO document_vectors (doc_id, embedding, minhash) VALUES (?, ?, ?)",
-            [
-                (d.doc_id, None if d.embedding is None else d.embedding.tolist(),
-                 None if d.signature is None else [int(x) for x in d.signature])
-                for d in docs
-            ],
-        )  # fmt: skip
+    writes.write_stories(
+        conn,
+        [(a.doc_id, a.story_id, a.duplicate_of, a.similarity) for a in assignments],
+        [
+            (d.doc_id, None if d.embedding is None else d.embedding.tolist(),
+             None if d.signature is None else [int(x) for x in d.signature])
+            for d in docs
+        ],
+    )  # fmt: skip
     return len(assignments)
 
 
@@ -202,14 +153,7 @@ def _aware(value: datetime) -> datetime:
 
 
 def _members(conn: duckdb.DuckDBPyConnection, since: datetime) -> Sequence[StoryMember]:
-    rows = conn.execute(
-        "SELECT s.doc_id, coalesce(d.published_at, d.first_seen_at), s.story_id, s.duplicate_of,"
-        " v.embedding, v.minhash"
-        " FROM document_stories s JOIN documents d USING (doc_id)"
-        " LEFT JOIN document_vectors v USING (doc_id)"
-        " WHERE coalesce(d.published_at, d.first_seen_at) >= ?",
-        [since - timedelta(seconds=1)],
-    ).fetchall()
+    rows = writes.story_members(conn, since - timedelta(seconds=1))
     return [
         StoryMember(
             StoryDoc(

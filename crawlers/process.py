@@ -15,7 +15,8 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawlers.spiders.base import new_run_id
+from carintel_home import STATE, new_run_id
+from crawlers.settings import landing_feeds
 
 
 @dataclass(frozen=True)
@@ -80,13 +81,8 @@ def crawl_settings(
     landing = str(landing_dir.resolve())
     settings.set("CARINTEL_LANDING_DIR", landing, priority="cmdline")
     settings.set("CARINTEL_RUN_ID", run_id, priority="cmdline")
-    settings.set("CARINTEL_STATE_DIR", str(landing_dir.resolve().parent / "state"), "cmdline")
-    settings.set(
-        "FEEDS",
-        {f"{landing}/%(run_id)s/items-%(name)s%(worker_suffix)s.jsonl": {
-            "format": "jsonlines", "encoding": "utf-8", "store_empty": True}},
-        priority="cmdline",
-    )  # fmt: skip
+    settings.set("CARINTEL_STATE_DIR", str(landing_dir.resolve().parent / STATE), "cmdline")
+    settings.set("FEEDS", landing_feeds(landing), priority="cmdline")
     if local_site:
         from crawlers.settings import LOCAL_SITE_SETTINGS
 

@@ -7,7 +7,9 @@ to $CARINTEL_HOME/landing (default ./data/landing).
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from typing import Any
+
+from carintel_home import LANDING, STATE, home_root
 
 BOT_NAME = "carintel"
 SPIDER_MODULES = ["crawlers.spiders"]
@@ -44,9 +46,9 @@ TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
-_HOME = Path(os.environ.get("CARINTEL_HOME", "data")).resolve()
-CARINTEL_LANDING_DIR = str(_HOME / "landing")
-CARINTEL_STATE_DIR = str(_HOME / "state")  # cursors and the seen-URL store (crawlers.state)
+_HOME = home_root()
+CARINTEL_LANDING_DIR = str(_HOME / LANDING)
+CARINTEL_STATE_DIR = str(_HOME / STATE)  # cursors and the seen-URL store (crawlers.state)
 CARINTEL_SKIP_SEEN = True  # do not download again an article page an earlier run fetched
 CARINTEL_MIN_TEXT_CHARS = 200  # shorter articles are dropped (posts and comments are not)
 CARINTEL_SOCIAL_MAX_PAGES = 10  # API pages per social source and run (Mastodon, Reddit, Bluesky)
@@ -66,14 +68,21 @@ ITEM_PIPELINES = {
     "crawlers.pipelines.RequireTextPipeline": 100,
     "crawlers.pipelines.DuplicateCanonicalPipeline": 200,
 }
-FEEDS = {
-    # %(run_id)s and %(name)s are the spider's attributes.
-    f"{CARINTEL_LANDING_DIR}/%(run_id)s/items-%(name)s%(worker_suffix)s.jsonl": {
-        "format": "jsonlines",
-        "encoding": "utf-8",
-        "store_empty": True,
-    },
-}
+
+
+def landing_feeds(landing_dir: str) -> dict[str, dict[str, Any]]:
+    """The FEEDS setting: one JSON Lines landing file per run, spider and worker (the
+    `%(run_id)s`, `%(name)s` and `%(worker_suffix)s` are the spider's attributes)."""
+    return {
+        f"{landing_dir}/%(run_id)s/items-%(name)s%(worker_suffix)s.jsonl": {
+            "format": "jsonlines",
+            "encoding": "utf-8",
+            "store_empty": True,
+        },
+    }
+
+
+FEEDS = landing_feeds(CARINTEL_LANDING_DIR)
 
 # Settings that turn politeness off for a local site we serve ourselves (`--sample`, tests).
 LOCAL_SITE_SETTINGS = {

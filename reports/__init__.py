@@ -1,7 +1,10 @@
 """carintel's reports: the weekly report, a parameterised notebook executed headless.
 
-`reports.weekly` holds the queries, tables, chart and Markdown digest; the notebook in
-`notebooks/` only calls it. This package imports `warehouse` and never `carintel`.
+`reports.data` loads a week (through `warehouse.weekly`, which runs the SQL), `reports.formatting`
+escapes and formats values, `reports.figures` draws the charts (matplotlib), `reports.sections`
+and `reports.weekly` build the HTML pieces and the Markdown digest, and `reports.weekly` renders
+the notebook in `notebooks/`, which only calls them. `reports.charts` holds the analyst
+notebooks' interactive charts. This package imports `warehouse` and never `carintel`.
 """
 
 from __future__ import annotations

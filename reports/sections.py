@@ -1,12 +1,14 @@
 """The weekly report's "what changed" lead and the sections after it, as HTML and Markdown.
 
-`reports.weekly.load_weekly` fills `WeeklyReport.changes` (a `WeeklyChanges`); the functions here
+`reports.data.load_weekly` fills `WeeklyReport.changes` (a `WeeklyChanges`); the functions here
 turn it into the pieces `notebooks/weekly_report.ipynb` displays, in this order:
 
 - `what_changed_html`: new events, proposed relationships, sentiment movers, volume spikes and
-  emerging organisations (rules: the constants and SQL files named in `reports.weekly`);
+  emerging organisations (rules: the constants in `reports.data` and the SQL files that
+  `warehouse.weekly` runs);
 - `top_stories_html`, `entities_html` (one row per watchlist entity of the week),
-  `trend_chart_html` (weekly documents of the top entities, a PNG data URI),
+  `trend_chart_html` (weekly documents of the top entities, a PNG data URI; drawn in
+  `reports.figures`, named here too for the notebook),
   `social_buzz_html` and `coverage_html`.
 
 `changes_markdown` gives the same lead for the e-mail digest (`reports.weekly.to_markdown`).
@@ -16,39 +18,23 @@ every list is in a fixed order with ties broken by ids, so a week renders the sa
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
-from reports.weekly import (
+from reports import formatting as fmt
+from reports.data import (
     EMERGING_MIN_DOCUMENTS,
     NEW_WINDOW_DAYS,
     SENTIMENT_MIN_DOCUMENTS,
     SPIKE_BASELINE_WEEKS,
     SPIKE_MIN_DOCUMENTS,
     SPIKE_RATIO,
-    TREND_WEEKS,
     WeeklyReport,
-    _chart_label,
-    _day,
-    _e,
-    _empty,
-    _link_html,
-    _md,
-    _md_link,
-    _plural,
-    _signed,
-    _table,
-    _text,
-    say_nothing_mentioned,
 )
+from reports.figures import trend_chart, trend_chart_html, trend_chart_png
 
 __all__ = [
     "MARKDOWN_ITEMS",
@@ -124,20 +110,20 @@ def _pairs(titles: object, urls: object) -> list[tuple[object, object]]:
 
 
 def _cut(value: object, limit: int = EVIDENCE_CHARS) -> str:
-    text = _text(value)
+    text = fmt.text(value)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _words(value: object) -> str:
     """An event or relationship type as words: "joint_venture" -> "joint venture"."""
-    return _text(value).replace("_", " ")
+    return fmt.text(value).replace("_", " ")
 
 
 def _event_date(value: object, precision: object) -> str:
-    when = _text(value)
+    when = fmt.text(value)
     if not when:
         return "date unknown"
-    return f"{when} ({_text(precision) or 'precision unknown'})"
+    return f"{when} ({fmt.text(precision) or 'precision unknown'})"
 
 
 def _number(value: object) -> float | None:
@@ -152,7 +138,7 @@ def _polarity(value: object) -> str:
 
 
 def _sources_html(titles: object, urls: object) -> str:
-    links = [_link_html(title, url) for title, url in _pairs(titles, urls)]
+    links = [fmt.link_html(title, url) for title, url in _pairs(titles, urls)]
     return "; ".join(links) if links else "no source document"
 
 
@@ -174,9 +160,9 @@ def _event_items(frame: pd.DataFrame) -> list[str]:
         count = int(row.source_count)
         evidence = _cut(row.evidence)
         items.append(
-            f"<strong>{_e(_words(row.type))}</strong>: {_e(row.parties) or 'no linked party'}"
-            f" · {_e(_event_date(row.event_date, row.date_precision))} · {_e(row.stage)}"
-            f" · {_plural(count, 'source')}: {_sources_html(row.titles, row.urls)}"
+            f"<strong>{fmt.e(_words(row.type))}</strong>: {fmt.e(row.parties) or 'no linked party'}"
+            f" · {fmt.e(_event_date(row.event_date, row.date_precision))} · {fmt.e(row.stage)}"
+            f" · {fmt.plural(count, 'source')}: {_sources_html(row.titles, row.urls)}"
             + (f'<br><q class="carintel-evidence">{html.escape(evidence)}</q>' if evidence else "")
         )
     return items
@@ -188,12 +174,12 @@ def new_events_html(report: WeeklyReport) -> str:
     before their first report)."""
     changes = report.changes
     body = _list(_event_items(changes.new_events)) if not changes.new_events.empty else ""
-    body = body or _empty(NO_EVENTS)
+    body = body or fmt.empty(NO_EVENTS)
     background = changes.background_events
     if not background.empty:
         body += (
             f'\n<details class="carintel-background"><summary>Background cited this week '
-            f"({_plural(len(background), 'event')})</summary>\n"
+            f"({fmt.plural(len(background), 'event')})</summary>\n"
             f"{_list(_event_items(background))}\n</details>"
         )
     return _section(3, "New events", body, _new_rule(report))
@@ -207,7 +193,7 @@ def _new_rule(report: WeeklyReport) -> str:
     )
     if counts.lower_confidence_events:
         note += (
-            f" {_plural(counts.lower_confidence_events, 'lower-confidence event')} "
+            f" {fmt.plural(counts.lower_confidence_events, 'lower-confidence event')} "
             f"(confidence below {counts.min_confidence:.2f}) in the warehouse."
         )
     return note
@@ -221,7 +207,7 @@ def claims_note(report: WeeklyReport) -> str:
         return ""
     return (
         f"Claims come from documents about carmaking ventures only: "
-        f"{_plural(off_topic, 'off-topic document')} of this week left out."
+        f"{fmt.plural(off_topic, 'off-topic document')} of this week left out."
     )
 
 
@@ -230,7 +216,7 @@ def _relationship_groups(report: WeeklyReport) -> list[list[Any]]:
     sources), in the frame's order."""
     groups: dict[str, list[Any]] = {}
     for row in report.changes.proposed_relationships.itertuples(index=False):
-        groups.setdefault(_text(row.event_id) or _text(row.rel_id), []).append(row)
+        groups.setdefault(fmt.text(row.event_id) or fmt.text(row.rel_id), []).append(row)
     return list(groups.values())
 
 
@@ -240,23 +226,23 @@ def proposed_relationships_html(report: WeeklyReport) -> str:
     title = "Proposed relationships"
     groups = _relationship_groups(report)
     if not groups:
-        return _section(3, title, _empty(NO_RELATIONSHIPS))
+        return _section(3, title, fmt.empty(NO_RELATIONSHIPS))
     items = []
     for rows in groups:
         first = rows[0]
-        since = {_text(row.since) for row in rows}
+        since = {fmt.text(row.since) for row in rows}
         shared = len(since) == 1  # one event usually dates all its relationships alike
         pairs = "; ".join(
-            f"<strong>{_e(row.subject)}</strong> {_e(_words(row.type))} of "
-            f"<strong>{_e(row.object)}</strong>"
-            + (f" (since {_e(row.since)})" if _text(row.since) and not shared else "")
+            f"<strong>{fmt.e(row.subject)}</strong> {fmt.e(_words(row.type))} of "
+            f"<strong>{fmt.e(row.object)}</strong>"
+            + (f" (since {fmt.e(row.since)})" if fmt.text(row.since) and not shared else "")
             for row in rows
         )
-        if shared and _text(first.since):
-            pairs += f" · since {_e(first.since)}"
+        if shared and fmt.text(first.since):
+            pairs += f" · since {fmt.e(first.since)}"
         evidence = _cut(first.evidence)
         items.append(
-            f'<span class="carintel-badge">{_e(first.review_status)}</span> {pairs}'
+            f'<span class="carintel-badge">{fmt.e(first.review_status)}</span> {pairs}'
             f" · {_sources_html(first.titles, first.urls)}"
             + (f'<br><q class="carintel-evidence">{html.escape(evidence)}</q>' if evidence else "")
         )
@@ -274,15 +260,15 @@ def sentiment_movers_html(report: WeeklyReport) -> str:
     changes = report.changes
     title = "Sentiment movers"
     if not changes.sentiment_available:
-        return _section(3, title, _empty(NO_SENTIMENT))
+        return _section(3, title, fmt.empty(NO_SENTIMENT))
     if changes.sentiment_movers.empty:
-        return _section(3, title, _empty(NO_MOVERS))
+        return _section(3, title, fmt.empty(NO_MOVERS))
     items = [
-        f"<strong>{_e(row.entity)}</strong> {_polarity(row.sentiment_change)}: mean "
+        f"<strong>{fmt.e(row.entity)}</strong> {_polarity(row.sentiment_change)}: mean "
         f"{_polarity(row.previous_sentiment)} → {_polarity(row.sentiment)} "
-        f"({_plural(int(row.sentiment_documents), 'scored document')}, "
+        f"({fmt.plural(int(row.sentiment_documents), 'scored document')}, "
         f"{int(row.previous_sentiment_documents)} the week before) · strongest: "
-        f"{_link_html(row.strongest_title, row.strongest_url)}"
+        f"{fmt.link_html(row.strongest_title, row.strongest_url)}"
         for row in changes.sentiment_movers.itertuples(index=False)
     ]
     return _section(3, title, _list(items), "Mean polarity (−1 to +1) against the week before.")
@@ -293,18 +279,18 @@ def volume_spikes_html(report: WeeklyReport) -> str:
     frame = report.changes.volume_spikes
     title = "Volume spikes"
     if frame.empty:
-        return _section(3, title, _empty(NO_SPIKES), f"A spike: {_SPIKE_RULE}.")
+        return _section(3, title, fmt.empty(NO_SPIKES), f"A spike: {_SPIKE_RULE}.")
     items = []
     for row in frame.itertuples(index=False):
         story = (
-            f"story: {_link_html(row.story_title, row.story_url)} "
-            f"({_plural(int(row.story_documents), 'document')}, "
-            f"{_plural(int(row.story_sources), 'source')})"
-            if _text(row.story_id)
+            f"story: {fmt.link_html(row.story_title, row.story_url)} "
+            f"({fmt.plural(int(row.story_documents), 'document')}, "
+            f"{fmt.plural(int(row.story_sources), 'source')})"
+            if fmt.text(row.story_id)
             else "no story assigned"
         )
         items.append(
-            f"<strong>{_e(row.entity)}</strong>: {_plural(int(row.documents), 'document')} "
+            f"<strong>{fmt.e(row.entity)}</strong>: {fmt.plural(int(row.documents), 'document')} "
             f"(weekly mean before: {float(row.baseline):.2f}) · {story}"
         )
     return _section(3, title, _list(items), f"A spike: {_SPIKE_RULE}.")
@@ -320,15 +306,16 @@ def emerging_html(report: WeeklyReport) -> str:
     frame = report.changes.emerging
     title = "Emerging organisations"
     if frame.empty:
-        return _section(3, title, _empty(NO_EMERGING), f"Organisations {_EMERGING_RULE}.")
+        return _section(3, title, fmt.empty(NO_EMERGING), f"Organisations {_EMERGING_RULE}.")
     items = []
     for row in frame.itertuples(index=False):
         new = ' <span class="carintel-badge">new</span>' if bool(row.new) else ""
         with_names = _named_with(row)
         items.append(
-            f"<strong>{_e(row.name)}</strong>{new}: {_plural(int(row.documents), 'document')} "
-            f"({int(row.previous_documents)} the week before), first seen {_day(row.first_seen)}"
-            + (f" · named with {_e(with_names)}" if with_names else "")
+            f"<strong>{fmt.e(row.name)}</strong>{new}: "
+            f"{fmt.plural(int(row.documents), 'document')} "
+            f"({int(row.previous_documents)} the week before), first seen {fmt.day(row.first_seen)}"
+            + (f" · named with {fmt.e(with_names)}" if with_names else "")
             + f" · {_sources_html(row.titles, row.urls)}"
         )
     return _section(3, title, _list(items), f"Organisations {_EMERGING_RULE}.")
@@ -357,20 +344,20 @@ def top_stories_html(report: WeeklyReport) -> str:
     """Stories with documents this week, most documents first, each linking its members."""
     frame = report.changes.top_stories
     if frame.empty:
-        return _section(2, "Top stories", _empty(NO_STORIES))
+        return _section(2, "Top stories", fmt.empty(NO_STORIES))
     items = []
     for row in frame.itertuples(index=False):
         pairs = _pairs(row.titles, row.urls)
-        names = sorted({_text(name) for name in _items(row.source_names) if _text(name)})
-        more = [_link_html(title, url) for title, url in pairs[1 : 1 + STORY_LINKS]]
+        names = sorted({fmt.text(name) for name in _items(row.source_names) if fmt.text(name)})
+        more = [fmt.link_html(title, url) for title, url in pairs[1 : 1 + STORY_LINKS]]
         rest = len(pairs) - 1 - len(more)
         also = ""
         if more:
             also = "<br>Also: " + "; ".join(more) + (f"; and {rest} more" if rest > 0 else "")
         items.append(
-            f"<strong>{_link_html(row.title, row.url)}</strong> · "
-            f"{_plural(int(row.week_documents), 'document')} this week, "
-            f"{int(row.documents)} in all from {_plural(int(row.sources), 'source')}"
+            f"<strong>{fmt.link_html(row.title, row.url)}</strong> · "
+            f"{fmt.plural(int(row.week_documents), 'document')} this week, "
+            f"{int(row.documents)} in all from {fmt.plural(int(row.sources), 'source')}"
             + (f" ({html.escape(', '.join(names))})" if names else "")
             + also
         )
@@ -383,7 +370,7 @@ def entities_html(report: WeeklyReport) -> str:
     frame = changes.entities
     title = "Top entities"
     if frame.empty:
-        return _section(2, title, _empty(NO_ENTITIES))
+        return _section(2, title, fmt.empty(NO_ENTITIES))
     headers = [
         ("", "Entity"),
         ("", "Type"),
@@ -399,12 +386,12 @@ def entities_html(report: WeeklyReport) -> str:
         change = int(row.change)
         trend = "num up" if change > 0 else "num down" if change < 0 else "num"
         cells = [
-            ("", _e(row.entity)),
-            ("", _e(row.type)),
+            ("", fmt.e(row.entity)),
+            ("", fmt.e(row.type)),
             ("num", str(int(row.mentions))),
             ("num", f"{100 * (_number(row.share_of_voice) or 0.0):.1f}%"),
             ("num", str(int(row.documents))),
-            (trend, _signed(change)),
+            (trend, fmt.signed(change)),
         ]
         if changes.sentiment_available:
             cells += [("num", _polarity(row.sentiment)), ("num", _polarity(row.sentiment_change))]
@@ -415,74 +402,7 @@ def entities_html(report: WeeklyReport) -> str:
     )
     if not changes.sentiment_available:
         note += " " + NO_SENTIMENT
-    return _section(2, title, _table(headers, rows), note)
-
-
-def trend_chart(report: WeeklyReport) -> Figure:
-    """Small multiples: weekly documents of each of the week's top entities over the last
-    TREND_WEEKS weeks (one panel each, shared scale; this week's bar highlighted)."""
-    data = report.changes.entity_trend
-    groups = [rows.sort_values("week_start") for _, rows in data.groupby("rank", sort=True)]
-    columns = 3
-    panels = max(len(groups), 1)
-    nrows = -(-panels // columns)
-    fig = Figure(figsize=(8.0, 0.6 + 2.1 * nrows), dpi=100, layout="constrained")
-    FigureCanvasAgg(fig)
-    if not groups:
-        ax = fig.add_subplot()
-        say_nothing_mentioned(ax)
-        return fig
-    fig.suptitle(
-        f"Weekly documents of the top entities, last {TREND_WEEKS} weeks",
-        x=0.01,
-        ha="left",
-        fontsize=12,
-    )
-    axes = fig.subplots(nrows, columns, sharex=True, sharey=True, squeeze=False).flatten()
-    top = max(int(value) for value in data["documents"])
-    for ax, rows in zip(axes, groups, strict=False):
-        weeks = [pd.Timestamp(value).date() for value in rows["week_start"]]
-        values = [int(value) for value in rows["documents"]]
-        colours = ["#9ab5dc"] * (len(values) - 1) + ["#3b6fb6"]
-        ax.bar(range(len(values)), values, color=colours, width=0.75)
-        ax.set_title(_chart_label(rows["entity"].iloc[0], 26), loc="left", fontsize=10)
-        ax.set_xticks(
-            range(len(weeks)),
-            labels=[f"W{day.isocalendar().week:02d}" for day in weeks],
-            fontsize=7,
-        )
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_ylim(0, top * 1.15 + 0.5)
-        ax.tick_params(axis="y", labelsize=8)
-        ax.spines[["top", "right"]].set_visible(False)
-    for ax in axes[len(groups) :]:
-        ax.set_axis_off()
-    return fig
-
-
-def trend_chart_png(report: WeeklyReport) -> bytes:
-    """`trend_chart` as PNG bytes: identical for identical data (no timestamp or version)."""
-    buffer = io.BytesIO()
-    trend_chart(report).savefig(buffer, format="png", dpi=100, metadata={"Software": None})
-    return buffer.getvalue()
-
-
-def trend_chart_html(report: WeeklyReport) -> str:
-    """The trend chart as an inline PNG with a text alternative."""
-    data = report.changes.entity_trend
-    heading = "<h2>Trends</h2>\n"
-    if data.empty:
-        return heading + _empty("No entity was mentioned this week.")
-    parts = []
-    for _, rows in data.groupby("rank", sort=True):
-        counts = ", ".join(str(int(value)) for value in rows.sort_values("week_start")["documents"])
-        parts.append(f"{_text(rows['entity'].iloc[0])}: {counts}")
-    alt = f"Weekly documents over {TREND_WEEKS} weeks, oldest first. " + "; ".join(parts) + "."
-    png = base64.b64encode(trend_chart_png(report)).decode("ascii")
-    return (
-        f'{heading}<div class="carintel-chart"><img alt="{html.escape(alt, quote=True)}" '
-        f'src="data:image/png;base64,{png}"></div>'
-    )
+    return _section(2, title, fmt.table(headers, rows), note)
 
 
 def _engagement(row: object) -> str:
@@ -498,18 +418,18 @@ def social_buzz_html(report: WeeklyReport) -> str:
     """The week's posts and comments with the most engagement."""
     frame = report.changes.social_buzz
     if frame.empty:
-        return _section(2, "Social buzz", _empty(NO_POSTS))
+        return _section(2, "Social buzz", fmt.empty(NO_POSTS))
     items = []
     for row in frame.itertuples(index=False):
-        label = _text(row.title) or _cut(row.text, 120)
+        label = fmt.text(row.title) or _cut(row.text, 120)
         detail = _engagement(row)
-        author = _text(row.author)
+        author = fmt.text(row.author)
         items.append(
-            f"{_link_html(label, row.url)} · {_e(row.kind)} on {_e(row.source)}"
+            f"{fmt.link_html(label, row.url)} · {fmt.e(row.kind)} on {fmt.e(row.source)}"
             + (f" by {html.escape(author)}" if author else "")
             + f" · engagement {int(row.engagement)}"
             + (f" ({html.escape(detail)})" if detail else "")
-            + (f" · {_e(row.entities)}" if _text(row.entities) else "")
+            + (f" · {fmt.e(row.entities)}" if fmt.text(row.entities) else "")
         )
     return _section(
         2,
@@ -524,11 +444,11 @@ def coverage_html(report: WeeklyReport) -> str:
     changes = report.changes
     parts = ["<h2>Coverage</h2>"]
     if changes.coverage.empty:
-        parts.append(_empty(NO_RUNS))
+        parts.append(fmt.empty(NO_RUNS))
     else:
         rows = [
             [
-                ("", _e(row.source)),
+                ("", fmt.e(row.source)),
                 ("num", str(int(row.runs))),
                 ("num", str(int(row.requests))),
                 ("num", str(int(row.items))),
@@ -545,15 +465,15 @@ def coverage_html(report: WeeklyReport) -> str:
             ("num", "New documents"),
             ("num", "Errors"),
         ]
-        parts.append(_table(headers, rows))
+        parts.append(fmt.table(headers, rows))
     parts.append("<h3>Failures by reason</h3>")
     if changes.failures.empty:
-        parts.append(_empty(NO_FAILURES))
+        parts.append(fmt.empty(NO_FAILURES))
     else:
         parts.append(
             _list(
                 [
-                    f"<strong>{_e(row.reason)}</strong>: {int(row.count)} ({_e(row.sources)})"
+                    f"<strong>{fmt.e(row.reason)}</strong>: {int(row.count)} ({fmt.e(row.sources)})"
                     for row in changes.failures.itertuples(index=False)
                 ]
             )
@@ -564,16 +484,16 @@ def coverage_html(report: WeeklyReport) -> str:
         "week's end.</p>"
     )
     if changes.quiet_sources.empty:
-        parts.append(_empty(NO_QUIET))
+        parts.append(fmt.empty(NO_QUIET))
     else:
         parts.append(
             _list(
                 [
-                    f"<strong>{_e(row.source)}</strong>: "
-                    f"{_plural(int(row.runs_without_new), 'run')} without new documents"
+                    f"<strong>{fmt.e(row.source)}</strong>: "
+                    f"{fmt.plural(int(row.runs_without_new), 'run')} without new documents"
                     + (
-                        f", last new document {_day(row.last_new_at)}"
-                        if _day(row.last_new_at)
+                        f", last new document {fmt.day(row.last_new_at)}"
+                        if fmt.day(row.last_new_at)
                         else ""
                     )
                     for row in changes.quiet_sources.itertuples(index=False)
@@ -588,14 +508,14 @@ def coverage_html(report: WeeklyReport) -> str:
 
 def _md_sources(titles: object, urls: object, limit: int = 3) -> str:
     pairs = _pairs(titles, urls)
-    links = [_md_link(title, url) for title, url in pairs[:limit]]
+    links = [fmt.md_link(title, url) for title, url in pairs[:limit]]
     more = len(pairs) - len(links)
     return "; ".join(links) + (f"; +{more} more" if more > 0 else "") if links else "no source"
 
 
 def _md_more(lines: list[str], total: int, shown: int, noun: str, nouns: str = "") -> None:
     if total > shown:
-        lines.append(f"- …and {_plural(total - shown, noun, nouns or None)} in the HTML report.")
+        lines.append(f"- …and {fmt.plural(total - shown, noun, nouns or None)} in the HTML report.")
 
 
 def changes_markdown(report: WeeklyReport, limit: int = MARKDOWN_ITEMS) -> list[str]:
@@ -603,25 +523,25 @@ def changes_markdown(report: WeeklyReport, limit: int = MARKDOWN_ITEMS) -> list[
     changes = report.changes
     lines = ["## What changed since last week", ""]
     if claims_note(report):
-        lines += [_md(claims_note(report)), ""]
+        lines += [fmt.md(claims_note(report)), ""]
     lines += ["### New events", ""]
     if changes.new_events.empty:
         lines.append(NO_EVENTS)
     for row in changes.new_events.head(limit).itertuples(index=False):
         lines.append(
-            f"- **{_md(_words(row.type))}**: {_md(row.parties) or 'no linked party'} · "
-            f"{_md(_event_date(row.event_date, row.date_precision))} · {_md(row.stage)} · "
-            f"{_plural(int(row.source_count), 'source')}: {_md_sources(row.titles, row.urls)}"
+            f"- **{fmt.md(_words(row.type))}**: {fmt.md(row.parties) or 'no linked party'} · "
+            f"{fmt.md(_event_date(row.event_date, row.date_precision))} · {fmt.md(row.stage)} · "
+            f"{fmt.plural(int(row.source_count), 'source')}: {_md_sources(row.titles, row.urls)}"
         )
     _md_more(lines, len(changes.new_events), limit, "more event")
     if not changes.background_events.empty:
         lines.append(
-            f"- Background cited this week: {_plural(len(changes.background_events), 'event')} "
+            f"- Background cited this week: {fmt.plural(len(changes.background_events), 'event')} "
             "dated well before (in the HTML report)."
         )
     lower = changes.claim_counts.lower_confidence_events
     if lower:
-        lines.append(f"- {_plural(lower, 'lower-confidence event')} in the warehouse.")
+        lines.append(f"- {fmt.plural(lower, 'lower-confidence event')} in the warehouse.")
     lines += ["", "### Proposed relationships", ""]
     if changes.proposed_relationships.empty:
         lines.append(NO_RELATIONSHIPS)
@@ -629,15 +549,15 @@ def changes_markdown(report: WeeklyReport, limit: int = MARKDOWN_ITEMS) -> list[
     for rows in groups[:limit]:
         first = rows[0]
         pairs = ", ".join(
-            f"**{_md(row.subject)}** {_md(_words(row.type))} of **{_md(row.object)}**"
+            f"**{fmt.md(row.subject)}** {fmt.md(_words(row.type))} of **{fmt.md(row.object)}**"
             for row in rows[:MARKDOWN_PAIRS]
         )
         if len(rows) > MARKDOWN_PAIRS:
             pairs += f" and {len(rows) - MARKDOWN_PAIRS} more"
         evidence = _cut(first.evidence, 160)
         lines.append(
-            f"- {_md(first.review_status)}: {pairs}"
-            + (f" — “{_md(evidence)}”" if evidence else "")
+            f"- {fmt.md(first.review_status)}: {pairs}"
+            + (f" — “{fmt.md(evidence)}”" if evidence else "")
             + f" ({_md_sources(first.titles, first.urls, 1)})"
         )
     _md_more(lines, len(groups), limit, "more event with proposals", "more events with proposals")
@@ -648,22 +568,22 @@ def changes_markdown(report: WeeklyReport, limit: int = MARKDOWN_ITEMS) -> list[
         lines.append(NO_MOVERS)
     for row in changes.sentiment_movers.head(limit).itertuples(index=False):
         lines.append(
-            f"- **{_md(row.entity)}** {_polarity(row.sentiment_change)}: "
+            f"- **{fmt.md(row.entity)}** {_polarity(row.sentiment_change)}: "
             f"{_polarity(row.previous_sentiment)} → {_polarity(row.sentiment)} "
             f"({int(row.sentiment_documents)} scored documents) · "
-            f"{_md_link(row.strongest_title, row.strongest_url)}"
+            f"{fmt.md_link(row.strongest_title, row.strongest_url)}"
         )
     lines += ["", "### Volume spikes", ""]
     if changes.volume_spikes.empty:
         lines.append(NO_SPIKES)
     for row in changes.volume_spikes.head(limit).itertuples(index=False):
         story = (
-            f"story: {_md_link(row.story_title, row.story_url)}"
-            if _text(row.story_id)
+            f"story: {fmt.md_link(row.story_title, row.story_url)}"
+            if fmt.text(row.story_id)
             else "no story assigned"
         )
         lines.append(
-            f"- **{_md(row.entity)}**: {_plural(int(row.documents), 'document')} "
+            f"- **{fmt.md(row.entity)}**: {fmt.plural(int(row.documents), 'document')} "
             f"(mean before {float(row.baseline):.2f}) · {story}"
         )
     _md_more(lines, len(changes.volume_spikes), limit, "more spike")
@@ -672,10 +592,10 @@ def changes_markdown(report: WeeklyReport, limit: int = MARKDOWN_ITEMS) -> list[
         lines.append(NO_EMERGING)
     for row in changes.emerging.head(limit).itertuples(index=False):
         lines.append(
-            f"- **{_md(row.name)}**{' (new)' if bool(row.new) else ''}: "
-            f"{_plural(int(row.documents), 'document')} ({int(row.previous_documents)} the week "
+            f"- **{fmt.md(row.name)}**{' (new)' if bool(row.new) else ''}: "
+            f"{fmt.plural(int(row.documents), 'document')} ({int(row.previous_documents)} the week "
             f"before)"
-            + (f" · named with {_md(_named_with(row))}" if _named_with(row) else "")
+            + (f" · named with {fmt.md(_named_with(row))}" if _named_with(row) else "")
             + f" · {_md_sources(row.titles, row.urls, 2)}"
         )
     _md_more(lines, len(changes.emerging), limit, "more organisation")
@@ -684,9 +604,9 @@ def changes_markdown(report: WeeklyReport, limit: int = MARKDOWN_ITEMS) -> list[
         lines.append(NO_STORIES)
     for row in changes.top_stories.head(limit).itertuples(index=False):
         lines.append(
-            f"- {_md_link(row.title, row.url)} — "
-            f"{_plural(int(row.week_documents), 'document')} this week, "
-            f"{_plural(int(row.sources), 'source')}"
+            f"- {fmt.md_link(row.title, row.url)} — "
+            f"{fmt.plural(int(row.week_documents), 'document')} this week, "
+            f"{fmt.plural(int(row.sources), 'source')}"
         )
     _md_more(lines, len(changes.top_stories), limit, "more story", "more stories")
     return lines

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 
 import duckdb
+
+from warehouse import sql
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -21,22 +22,14 @@ class WarehouseError(Exception):
     """The warehouse could not be opened, migrated or written. The message says what to do."""
 
 
-def _sql_files(folder: str) -> list[tuple[str, str]]:
-    root = resources.files("warehouse") / folder
-    files = sorted(
-        (p.name, p.read_text(encoding="utf-8")) for p in root.iterdir() if p.name.endswith(".sql")
-    )
-    return files
-
-
 def migrations() -> list[tuple[int, str, str]]:
     """(version, file name, SQL) for every migration, in order."""
     out = []
-    for name, sql in _sql_files("migrations"):
+    for name, text in sql.files("migrations"):
         match = _MIGRATION_NAME.match(name)
         if not match:
             raise WarehouseError(f"migration file {name!r} is not named NNN_what.sql")
-        out.append((int(match.group(1)), name, sql))
+        out.append((int(match.group(1)), name, text))
     versions = [v for v, _, _ in out]
     if len(set(versions)) != len(versions):
         raise WarehouseError("two migration files share a number; renumber the newer one")
@@ -44,7 +37,7 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 def _configure(conn: duckdb.DuckDBPyConnection) -> None:
-    conn.execute("SET TimeZone = 'UTC'")
+    sql.run(conn, "session_utc")
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
@@ -83,21 +76,18 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
 @contextmanager
 def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """BEGIN ... COMMIT, or ROLLBACK on any error: a crash half-way leaves nothing behind."""
-    conn.execute("BEGIN TRANSACTION")
+    conn.begin()
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        conn.rollback()
         raise
-    conn.execute("COMMIT")
+    conn.commit()
 
 
 def applied_versions(conn: duckdb.DuckDBPyConnection) -> set[int]:
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
-    )
-    return {row[0] for row in conn.execute("SELECT version FROM schema_migrations").fetchall()}
+    sql.run(conn, "create_schema_migrations")
+    return {row[0] for row in sql.rows(conn, "applied_migrations")}
 
 
 def migrate(conn: duckdb.DuckDBPyConnection) -> list[str]:
@@ -107,20 +97,20 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """
     done = applied_versions(conn)
     applied = []
-    for version, name, sql in migrations():
+    for version, name, migration in migrations():
         if version in done:
             continue
         try:
             with transaction(conn):
-                conn.execute(sql)
-                conn.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
+                conn.execute(migration)
+                sql.run(conn, "record_migration", [version, name])
         except duckdb.Error as exc:
             raise WarehouseError(f"migration {name} failed: {exc}") from exc
         applied.append(name)
     with transaction(conn):
-        for name, sql in _sql_files("views"):
+        for name, view in sql.files("views"):
             try:
-                conn.execute(sql)
+                conn.execute(view)
             except duckdb.Error as exc:
                 raise WarehouseError(f"view {name} failed: {exc}") from exc
     return applied

@@ -15,10 +15,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from warehouse import sql
 from warehouse.db import transaction
-from warehouse.loader import query
 
-# Column order of each table, for the bulk inserts below.
+# Column order of each table, for the bulk inserts below (queries/insert_batch_TABLE.sql name
+# the same columns; queries/clear_enrichment.sql deletes from the same tables).
 _COLUMNS: dict[str, tuple[str, ...]] = {
     "mentions": ("doc_id", "entity_id", "field", "char_start", "char_end", "surface", "method",
                  "label", "score"),
@@ -50,7 +51,7 @@ class EnrichmentRows:
 
 def pending_documents(conn: duckdb.DuckDBPyConnection, stage: str, version: str) -> list[str]:
     """Ids of documents that `stage` has not processed at `version` (new, or older version)."""
-    rows = conn.execute(query("pending_documents"), {"stage": stage, "version": version}).fetchall()
+    rows = sql.rows(conn, "pending_documents", {"stage": stage, "version": version})
     return [r[0] for r in rows]
 
 
@@ -58,11 +59,7 @@ def document_texts(conn: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> l
     """{doc_id, title, text, published_at, first_seen_at} for the given ids, in that order."""
     if not doc_ids:
         return []
-    rows = conn.execute(
-        "SELECT doc_id, coalesce(title, ''), text, published_at, first_seen_at FROM documents"
-        " WHERE list_contains($ids, doc_id)",
-        {"ids": list(doc_ids)},
-    ).fetchall()
+    rows = sql.rows(conn, "document_texts", {"ids": list(doc_ids)})
     by_id = {
         r[0]: {
             "doc_id": r[0],
@@ -83,8 +80,7 @@ def _insert(conn: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[
     frame = pd.DataFrame([[row.get(c) for c in columns] for row in rows], columns=list(columns))
     conn.register("carintel_batch", frame)
     try:
-        names = ", ".join(columns)
-        conn.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM carintel_batch")  # noqa: S608 (names are ours)
+        sql.run(conn, f"insert_batch_{table}")  # queries/insert_batch_TABLE.sql
     finally:
         conn.unregister("carintel_batch")
 
@@ -99,14 +95,10 @@ def write_enrichment(
     """Replace the enrichment of these documents with `rows` and mark them done, atomically."""
     ids = list(doc_ids)
     with transaction(conn):
-        for table in _COLUMNS:
-            conn.execute(f"DELETE FROM {table} WHERE list_contains($ids, doc_id)", {"ids": ids})  # noqa: S608
+        sql.run_each(conn, "clear_enrichment", {"ids": ids})
         for table in _COLUMNS:
             _insert(conn, table, getattr(rows, table))
-        conn.executemany(
-            "INSERT OR REPLACE INTO enrichments VALUES (?, ?, ?, now())",
-            [(d, stage, version) for d in ids],
-        )
+        sql.run_many(conn, "mark_enriched", [(d, stage, version) for d in ids])
 
 
 def record_enrichment_run(
@@ -116,7 +108,8 @@ def record_enrichment_run(
     documents: int,
     versions: Mapping[str, str],
 ) -> None:
-    conn.execute(
-        "INSERT OR REPLACE INTO enrichment_runs VALUES (?, ?, now(), ?, ?)",
+    sql.run(
+        conn,
+        "record_enrichment_run",
         [run_id, started_at, documents, json.dumps(dict(versions), sort_keys=True)],
     )

@@ -14,20 +14,15 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from warehouse import sql
 from warehouse.db import WarehouseError, transaction
 
 Progress = Callable[[int, int, str], None]
-
-
-def query(name: str) -> str:
-    """The SQL of `warehouse/queries/NAME.sql`."""
-    return (resources.files("warehouse") / "queries" / f"{name}.sql").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -83,41 +78,36 @@ def landing_files(landing_dir: Path) -> list[Path]:
 def load_file(conn: duckdb.DuckDBPyConnection, path: Path, landing_dir: Path) -> FileLoad:
     relative = path.relative_to(landing_dir).as_posix()
     sha = _sha256(path)
-    known = conn.execute("SELECT sha256 FROM landing_files WHERE path = ?", [relative]).fetchall()
+    known = sql.rows(conn, "landing_file_sha256", {"path": relative})
     if known and known[0][0] == sha:
         return FileLoad(relative, 0, 0, 0, 0, unchanged=True)
     lines = _count_lines(path)
     try:
         with transaction(conn):
-            conn.execute(query("stage_landing_file"), {"path": str(path)})
-            staged = _scalar(conn, "SELECT count(*) FROM staging WHERE url IS NOT NULL")
-            complete = _scalar(
-                conn,
-                "SELECT count(*) FROM staging WHERE url IS NOT NULL AND canonical_url IS NOT NULL"
-                " AND source IS NOT NULL AND text IS NOT NULL AND content_hash IS NOT NULL"
-                " AND fetched_at IS NOT NULL AND crawl_run_id IS NOT NULL",
-            )
-            before = _scalar(conn, "SELECT count(*) FROM documents")
-            conn.execute(query("insert_staged_documents"))
-            added = _scalar(conn, "SELECT count(*) FROM documents") - before
-            conn.execute(query("insert_staged_urls"))
+            sql.run(conn, "stage_landing_file", {"path": str(path)})
+            staged, complete = (int(n) for n in sql.row(conn, "staged_counts"))
+            before = _scalar(conn, "count_documents")
+            sql.run(conn, "insert_staged_documents")
+            added = _scalar(conn, "count_documents") - before
+            sql.run(conn, "insert_staged_urls")
             rejected = lines - staged + (staged - complete)
             result = FileLoad(relative, lines, added, complete - added, rejected)
-            conn.execute(
-                query("record_landing_file"),
+            sql.run(
+                conn,
+                "record_landing_file",
                 {"path": relative, "sha256": sha, "size": path.stat().st_size, "lines": lines,
                  "documents_added": added, "duplicates": result.duplicates,
                  "rejected": rejected},
             )  # fmt: skip
-            conn.execute("DROP TABLE IF EXISTS staging")
+            sql.run(conn, "drop_staging")
     except duckdb.Error as exc:
         raise WarehouseError(f"loading {path} failed: {exc}") from exc
     return result
 
 
-def _scalar(conn: duckdb.DuckDBPyConnection, sql: str) -> int:
-    rows = conn.execute(sql).fetchall()
-    return int(rows[0][0]) if rows else 0
+def _scalar(conn: duckdb.DuckDBPyConnection, name: str) -> int:
+    found = sql.row(conn, name)
+    return int(found[0]) if found else 0
 
 
 def load_run_stats(conn: duckdb.DuckDBPyConnection, run_dir: Path) -> int:
@@ -132,8 +122,9 @@ def load_run_stats(conn: duckdb.DuckDBPyConnection, run_dir: Path) -> int:
             ) from exc
         seen_at = data.get("finished_at") or data.get("started_at")
         with transaction(conn):
-            conn.execute(
-                query("upsert_crawl_run"),
+            sql.run(
+                conn,
+                "upsert_crawl_run",
                 {
                     "run_id": data.get("run_id", run_dir.name),
                     "spider": data.get("spider", path.stem.removeprefix("stats-")),
@@ -152,13 +143,15 @@ def load_run_stats(conn: duckdb.DuckDBPyConnection, run_dir: Path) -> int:
                 if not (isinstance(source, dict) and source.get("name")):
                     continue
                 if seen_at:
-                    conn.execute(
-                        query("upsert_source"),
+                    sql.run(
+                        conn,
+                        "upsert_source",
                         {"name": source["name"], "kind": data.get("source_kind") or "feed",
                          "url": source.get("url") or "", "seen_at": seen_at},
                     )  # fmt: skip
-                conn.execute(
-                    query("upsert_source_run"),
+                sql.run(
+                    conn,
+                    "upsert_source_run",
                     {
                         "run_id": data.get("run_id", run_dir.name),
                         "spider": data.get("spider", path.stem.removeprefix("stats-")),
@@ -228,24 +221,8 @@ def sync_watchlist(
         for r in relationships
     ]  # fmt: skip
     with transaction(conn):
-        conn.execute("UPDATE entities SET in_watchlist = false")
-        if entity_rows:
-            conn.executemany(
-                "INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, ?, ?)", entity_rows
-            )
-        conn.execute("DELETE FROM aliases")
-        if alias_rows:
-            conn.executemany(
-                "INSERT INTO aliases (entity_id, alias, case_sensitive, lang) VALUES (?, ?, ?, ?)",
-                alias_rows,
-            )
-        conn.execute("DELETE FROM not_organisations")
-        if ignored:
-            conn.executemany("INSERT INTO not_organisations VALUES (?, ?)", ignored)
-        conn.execute("DELETE FROM relationships WHERE origin = 'watchlist'")
-        if rel_rows:
-            conn.executemany(
-                "INSERT OR REPLACE INTO relationships (rel_id, subject_id, type, object_id, since,"
-                " until, status, note, source_url, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rel_rows,
-            )
+        sql.run(conn, "clear_watchlist")
+        sql.run_many(conn, "upsert_entity", entity_rows)
+        sql.run_many(conn, "insert_alias", alias_rows)
+        sql.run_many(conn, "insert_not_organisation", ignored)
+        sql.run_many(conn, "upsert_watchlist_relationship", rel_rows)

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import sql
+
 READ_SUFFIX = "-read"
 
 
@@ -30,7 +32,7 @@ def snapshot_path(warehouse: Path) -> Path:
 
 def publish(conn: duckdb.DuckDBPyConnection, warehouse: Path) -> Path:
     """Checkpoint the writer's file and publish it as the read snapshot (atomic rename)."""
-    conn.execute("CHECKPOINT")
+    sql.run(conn, "checkpoint")
     target = snapshot_path(warehouse)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:

@@ -6,7 +6,8 @@ import argparse
 import threading
 from pathlib import Path
 
-from carintel.sample_site.site import SITE_NAMES, serve
+from carintel.sample_site.articles import SITE_NAMES
+from carintel.sample_site.server import serve
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:

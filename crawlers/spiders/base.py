@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import secrets
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from carintel_home import new_run_id
 from crawlers.archive import WARC_META_KEY
 from crawlers.extract import parse_article, parse_datetime
 from crawlers.items import ArticleItem
@@ -27,11 +27,6 @@ from crawlers.stats import REPAIRED, SKIPPED, skip_reason
 from crawlers.urls import canonicalize_url
 
 _WS = re.compile(r"\s+")
-
-
-def new_run_id() -> str:
-    """Sortable and unique across hosts: 20250512T093000Z-3fa9."""
-    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
 
 
 def content_hash(text: str) -> str:

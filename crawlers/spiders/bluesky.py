@@ -35,8 +35,8 @@ from scrapy.http import Response
 
 from crawlers.archive import NO_ARCHIVE_META_KEY
 from crawlers.items import ArticleItem
+from crawlers.social import TOKEN_API_SETTINGS, api_count, api_datetime, make_title
 from crawlers.spiders.base import SourceSpider
-from crawlers.spiders.mastodon import make_title
 from crawlers.stats import SKIPPED
 
 API = "https://bsky.social/xrpc"
@@ -87,16 +87,6 @@ def parse_session(body: bytes) -> str:
     return token
 
 
-def _datetime(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
-
-
 def post_url(uri: str, handle: str | None = None) -> str | None:
     """at://DID/app.bsky.feed.post/RKEY -> https://bsky.app/profile/HANDLE-or-DID/post/RKEY."""
     parts = uri.removeprefix("at://").split("/")
@@ -106,10 +96,6 @@ def post_url(uri: str, handle: str | None = None) -> str | None:
     return f"{WEB}/profile/{who}/post/{parts[2]}"
 
 
-def _count(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
 def parse_post(raw: dict[str, Any]) -> Post | None:
     """A postView of searchPosts; None without uri, date or text."""
     record = raw.get("record") if isinstance(raw.get("record"), dict) else {}
@@ -117,11 +103,11 @@ def parse_post(raw: dict[str, Any]) -> Post | None:
     assert isinstance(record, dict) and isinstance(author, dict)
     uri, handle = str(raw.get("uri") or ""), author.get("handle")
     url = post_url(uri, handle)
-    created = _datetime(record.get("createdAt"))
+    created = api_datetime(record.get("createdAt"))
     text = "\n".join(line.strip() for line in str(record.get("text") or "").strip().splitlines())
     if url is None or created is None or not text:
         return None
-    indexed = _datetime(raw.get("indexedAt"))
+    indexed = api_datetime(raw.get("indexedAt"))
     reply = record.get("reply") if isinstance(record.get("reply"), dict) else None
     parent_url = None
     if reply:
@@ -145,10 +131,10 @@ def parse_post(raw: dict[str, Any]) -> Post | None:
         language=langs[0] if isinstance(langs, list) and langs and langs[0] else None,
         parent_url=parent_url,
         engagement={
-            "comments": _count(raw.get("replyCount")),
-            "reposts": _count(raw.get("repostCount")),
-            "likes": _count(raw.get("likeCount")),
-            "quotes": _count(raw.get("quoteCount")),
+            "comments": api_count(raw.get("replyCount")),
+            "reposts": api_count(raw.get("repostCount")),
+            "likes": api_count(raw.get("likeCount")),
+            "quotes": api_count(raw.get("quoteCount")),
         },
     )
 
@@ -224,13 +210,8 @@ class BlueskySpider(SourceSpider):
     name = "bluesky"
     credential_hint = f"{ENV_HANDLE} and {ENV_PASSWORD}"
     source_kind = "bluesky"
-    custom_settings = {  # noqa: RUF012 (Scrapy reads it from the class; never mutated)
-        # An authenticated, documented API (XRPC), not web pages: robots.txt does not apply.
-        "ROBOTSTXT_OBEY": False,
-        # A stateless, token-authenticated API: no cookie should ride from one answer to the
-        # next request (nor from the login endpoint to the API).
-        "COOKIES_ENABLED": False,
-    }
+    # An authenticated, documented API (XRPC), not web pages: see TOKEN_API_SETTINGS.
+    custom_settings = TOKEN_API_SETTINGS
 
     @staticmethod
     def _api_base(source: dict[str, Any]) -> str:
@@ -339,7 +320,7 @@ class BlueskySpider(SourceSpider):
         if newest is None:
             return
         state = self.cursors.get(name)
-        known = _datetime(state.get("since"))
+        known = api_datetime(state.get("since"))
         if known is not None and newest < known:
             return
         at_newest = {p.uri for p in posts if p.sort_at == newest}

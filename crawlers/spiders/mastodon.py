@@ -34,7 +34,7 @@ import json
 import re
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
@@ -44,12 +44,11 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawlers.items import ArticleItem
-from crawlers.social import html_to_text
+from crawlers.social import api_count, api_datetime, html_to_text, make_title
 from crawlers.spiders.base import SourceSpider
 from crawlers.stats import SKIPPED
 
 PAGE_LIMIT = 40  # the API's maximum for timelines
-TITLE_CHARS = 120
 LOGGED_OUT_DISABLED = "logged_out_access_disabled"  # the skip reason
 
 
@@ -104,31 +103,6 @@ def parse_link_header(value: str) -> dict[str, dict[str, str]]:
     return links
 
 
-def _datetime(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
-def _count(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def make_title(text: str, limit: int = TITLE_CHARS) -> str:
-    """A post has no title: its first line, cut at a word boundary."""
-    first = text.strip().split("\n", 1)[0].strip()
-    if len(first) <= limit:
-        return first
-    cut = first[:limit].rsplit(" ", 1)[0] or first[:limit]
-    return cut.rstrip(" ,;:.") + "…"
-
-
 def _parent_url(status: dict[str, Any], web_base: str) -> str | None:
     """A reply's parent on this instance's web UI (`/@acct/ID` works for remote accounts too,
     with the local id); else the page a post's link preview card points at."""
@@ -154,7 +128,7 @@ def parse_status(raw: dict[str, Any], web_base: str) -> Status | None:
     or no text (a media-only status)."""
     inner = raw.get("reblog") if isinstance(raw.get("reblog"), dict) else raw
     assert isinstance(inner, dict)
-    status_id, published = inner.get("id"), _datetime(inner.get("created_at"))
+    status_id, published = inner.get("id"), api_datetime(inner.get("created_at"))
     if not isinstance(status_id, str) or not status_id or published is None:
         return None
     text = html_to_text(str(inner.get("content") or ""))
@@ -175,9 +149,9 @@ def parse_status(raw: dict[str, Any], web_base: str) -> Status | None:
         language=inner.get("language") or None,
         parent_url=_parent_url(inner, web_base),
         engagement={
-            "comments": _count(inner.get("replies_count")),
-            "reposts": _count(inner.get("reblogs_count")),
-            "likes": _count(inner.get("favourites_count")),
+            "comments": api_count(inner.get("replies_count")),
+            "reposts": api_count(inner.get("reblogs_count")),
+            "likes": api_count(inner.get("favourites_count")),
         },
     )
 

@@ -49,7 +49,7 @@ from scrapy.http import Response
 
 from crawlers.archive import NO_ARCHIVE_META_KEY
 from crawlers.items import ArticleItem
-from crawlers.social import html_to_text
+from crawlers.social import TOKEN_API_SETTINGS, html_to_text
 from crawlers.spiders.base import SourceSpider
 from crawlers.stats import SKIPPED
 
@@ -351,15 +351,9 @@ class RedditSpider(SourceSpider):
     name = "reddit"
     credential_hint = f"{ENV_ID} and {ENV_SECRET}"
     source_kind = "reddit"
-    custom_settings = {  # noqa: RUF012 (Scrapy reads it from the class; never mutated)
-        # An authenticated, documented API used under its own terms (Reddit's Data API rules;
-        # its X-Ratelimit-* headers are honoured by crawlers.throttle): robots.txt is for
-        # crawlers of web pages.
-        "ROBOTSTXT_OBEY": False,
-        # A stateless, token-authenticated API: no cookie should ride from one answer to the
-        # next request (nor from the login endpoint to the API).
-        "COOKIES_ENABLED": False,
-    }
+    # An authenticated, documented API used under its own terms (Reddit's Data API rules):
+    # see TOKEN_API_SETTINGS.
+    custom_settings = TOKEN_API_SETTINGS
 
     def _user_agent(self) -> str:
         return user_agent() or str(self.crawler.settings.get("USER_AGENT"))

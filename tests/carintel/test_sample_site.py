@@ -614,13 +614,13 @@ def test_server_uses_its_real_port_and_closes(articles_dir: Path) -> None:
 def test_module_entry_point_serves_until_stopped(articles_dir: Path) -> None:
     command = [sys.executable, "-m", "carintel.sample_site", "--articles-dir", str(articles_dir)]
     repo = Path(__file__).resolve().parents[2]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=repo)
-    try:
-        assert process.stdout is not None
-        first = process.stdout.readline()
-        match = re.search(r"(http://127\.0\.0\.1:\d+)/", first)
-        assert match, first
-        assert fetch(match.group(1) + "/news/").status == 200
-    finally:
-        process.terminate()
-        process.wait(timeout=5)
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=repo) as process:
+        try:
+            assert process.stdout is not None
+            first = process.stdout.readline()
+            match = re.search(r"(http://127\.0\.0\.1:\d+)/", first)
+            assert match, first
+            assert fetch(match.group(1) + "/news/").status == 200
+        finally:
+            process.terminate()
+            process.wait(timeout=5)

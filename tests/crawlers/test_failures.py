@@ -80,6 +80,7 @@ def site() -> Iterator[str]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+    server.server_close()
 
 
 def test_each_failure_is_counted_with_its_reason_and_nothing_stops_the_crawl(

@@ -237,6 +237,7 @@ def test_a_load_killed_half_way_then_rerun_equals_an_uninterrupted_load(tmp_path
     time.sleep(0.05)  # let it get into the middle of the next file's transaction
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    proc.stdout.close()
     assert proc.returncode == -signal.SIGKILL
 
     partial = snapshot(killed_db)

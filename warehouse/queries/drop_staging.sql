@@ -1,0 +1,2 @@
+-- The staged landing file, once loaded.
+DROP TABLE IF EXISTS staging;

@@ -1,0 +1,2 @@
+-- (entity_id, type) of every entity.
+SELECT entity_id, type FROM entities;

@@ -1,0 +1,2 @@
+-- A migration applied now. Positional: version, file name.
+INSERT INTO schema_migrations VALUES (?, ?, now());

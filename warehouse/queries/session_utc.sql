@@ -1,0 +1,2 @@
+-- Every connection reads and writes timestamps in UTC.
+SET TimeZone = 'UTC';
