@@ -28,9 +28,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from itertools import pairwise
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -38,8 +37,9 @@ import numpy.typing as npt
 from enrich.bases import MINILM, MPNET, BaseEncoder
 from enrich.dates import Precision, ResolvedDate, resolve_date
 from enrich.embeddings import Encoder, embed_sentences
+from enrich.lexical import LexicalFeatures
 from enrich.models import ARTIFACTS, ModelError, read_head_artifact
-from enrich.sentences import sentence_spans
+from enrich.subjects import MentionLike, sentence_parties
 
 EVENT_TYPES: tuple[str, ...] = (
     "partnership",
@@ -62,19 +62,6 @@ EVENTS_MINILM_DIR = ARTIFACTS / "events-minilm"  # over MiniLM-L6: nothing to fe
 HEAD_WEIGHTS = "head.safetensors"
 HEAD_CONFIG = "head_config.json"
 DEFAULT_MIN_CONFIDENCE = 0.4  # for heads whose config names no threshold
-
-
-class MentionLike(Protocol):
-    """An entity mention with character offsets into the document text (`enrich.linker.Mention`
-    and `enrich.annotate.LinkedMention` fit; mentions whose `field` is not "text", such as title
-    mentions, are ignored)."""
-
-    @property
-    def entity_id(self) -> str: ...
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -127,54 +114,6 @@ class TimelineEvent:
     source_count: int  # distinct documents
     sources: tuple[EventSource, ...]
     background: bool = False  # dated well before its first report (`is_background`)
-
-
-_WORD = re.compile(r"[A-Za-z][A-Za-z\-]+")
-
-
-def lexical_terms(sentence: str) -> list[str]:
-    """The sentence's lower-cased words (letters and hyphens, two or more) and word pairs."""
-    words = [w.lower() for w in _WORD.findall(sentence)]
-    return words + [f"{a} {b}" for a, b in pairwise(words)]
-
-
-@dataclass(frozen=True)
-class LexicalFeatures:
-    """TF-IDF of a sentence's words and word pairs (`lexical_terms`; term frequency 1 + ln n,
-    smoothed idf ln((1 + N) / (1 + df)) + 1, L2-normalised), scaled by `weight`. The cue words
-    that decide an event type ("recalled", "pre-orders", "stake", "stepped down") are blurred
-    in a mean-pooled embedding; beside it they raised the claims recall at precision 0.85 from
-    0.66 to 0.73 (article-level cross-validation, enrich/artifacts/events/README.md)."""
-
-    vocabulary: Mapping[str, int]
-    idf: npt.NDArray[np.float32]
-    weight: float
-
-    @classmethod
-    def fit(cls, sentences: Sequence[str], weight: float, min_df: int = 2) -> LexicalFeatures:
-        """The terms found in at least `min_df` of `sentences`, in sorted order."""
-        df = Counter(term for s in sentences for term in set(lexical_terms(s)))
-        terms = sorted(term for term, n in df.items() if n >= min_df)
-        n = len(sentences)
-        idf = np.array([np.log((1 + n) / (1 + df[t])) + 1 for t in terms], dtype=np.float32)
-        return cls({term: i for i, term in enumerate(terms)}, idf, weight)
-
-    @property
-    def terms(self) -> list[str]:
-        return sorted(self.vocabulary, key=self.vocabulary.__getitem__)
-
-    def transform(self, sentences: Sequence[str]) -> npt.NDArray[np.float32]:
-        out = np.zeros((len(sentences), len(self.idf)), dtype=np.float32)
-        for row, sentence in enumerate(sentences):
-            counts = Counter(
-                self.vocabulary[t] for t in lexical_terms(sentence) if t in self.vocabulary
-            )
-            for column, n in counts.items():
-                out[row, column] = (1.0 + np.log(n)) * self.idf[column]
-            norm = float(np.linalg.norm(out[row]))
-            if norm:
-                out[row] *= self.weight / norm
-        return out
 
 
 @dataclass(frozen=True)
@@ -448,60 +387,6 @@ def _as_utc(value: date | datetime | None) -> datetime | None:
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
-
-
-_ANAPHOR = re.compile(
-    r"^(?:(?:in|on|by|during|last|this|earlier|later|since|after|before|separately|meanwhile|"
-    r"also)\b[^,]{0,40},?\s+)?(it|the\s+(?:company|carmaker|automaker|group|firm|start-?up|"
-    r"brand|maker|venture|state-owned\s+(?:carmaker|group)|battery\s+maker|"
-    r"electric-car\s+maker|ev\s+maker))\b",
-    re.I,
-)
-_IMPERSONAL = re.compile(
-    r"it\s+(?:is|was|will\s+be|would\s+be|has\s+been)\s+"
-    r"(?:unclear|not\s+clear|likely|possible|expected|understood|the)\b",
-    re.I,
-)
-
-
-def anaphor(sentence: str) -> tuple[int, int] | None:
-    """The span of the sentence's opening subject when it names the story's last subject
-    instead of a company ("It delivered about 90,000 cars", "In February it took a stake",
-    "The carmaker said ..."); None for an impersonal "it is unclear"."""
-    found = _ANAPHOR.match(sentence)
-    if found is None or _IMPERSONAL.match(sentence, found.start(1)):
-        return None
-    return found.start(1), found.end(1)
-
-
-def sentence_parties(
-    text: str, mentions: Sequence[MentionLike]
-) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
-    """(start, end, mentions as (entity_id, start, end) in the sentence) of each sentence of
-    `text` that names a company, directly or by an `anaphor` ("It", "the carmaker"): that
-    stands for the first company named by the latest sentence that named one (the headline's
-    first, before any). Wire copy names its subject once and then says "it" (on the claims
-    dev set this raised event recall by 0.02 at the same precision, article-level
-    cross-validation). Mentions whose `field` is "title" seed the subject only."""
-    in_text = [m for m in mentions if getattr(m, "field", "text") == "text"]
-    titles = [m for m in mentions if getattr(m, "field", "text") == "title"]
-    last = min(titles, key=lambda m: m.start).entity_id if titles else None
-    out = []
-    for start, end in sentence_spans(text):
-        named = sorted(
-            ((m.entity_id, m.start - start, m.end - start)
-             for m in in_text if m.start >= start and m.end <= end),
-            key=lambda m: m[1],
-        )  # fmt: skip
-        inside = list(named)
-        span = anaphor(text[start:end])
-        if span is not None and last is not None and all(m[0] != last for m in named):
-            inside.insert(0, (last, *span))
-        if inside:
-            out.append((start, end, inside))
-        if named:
-            last = named[0][0]
-    return out
 
 
 @dataclass(frozen=True)

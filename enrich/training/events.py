@@ -31,6 +31,7 @@ from enrich import events as ev
 from enrich.bases import MINILM, MPNET
 from enrich.dates import resolve_date
 from enrich.embeddings import Encoder, embed_sentences, load_encoder
+from enrich.lexical import LexicalFeatures
 from enrich.training.logistic import fit_logistic_multi
 
 HERE = Path(__file__).resolve().parent
@@ -51,7 +52,7 @@ MAX_ITER = 500
 MIN_CONFIDENCE = 0.4  # used when a head's config names no threshold
 CV_TOLERANCE = 0.01  # settings this close to the best CV macro-F1 count as equally good
 CV_GRID = ((1e-3, 3e-4, 1e-4, 3e-5), (0.0, 0.2, 0.3, 0.4))
-# The weight of the lexical features beside the unit-length embedding (`ev.LexicalFeatures`),
+# The weight of the lexical features beside the unit-length embedding (`LexicalFeatures`),
 # chosen by article-level cross-validation on the claims train split plus the dev split (the
 # recall at precision 0.85: none 0.66, 0.5 0.70, 1.0 0.72, 1.5 0.73-0.75, 2.0 0.75, with 2.0
 # less precise at the report's usual thresholds); 0 trains a head on the embedding alone.
@@ -148,7 +149,7 @@ def train(
     if unknown:
         raise ValueError(f"training data: unknown types {sorted(unknown)}; use {LABELS}")
     texts = [r["text"] for r in rows]
-    lexical = ev.LexicalFeatures.fit(texts, lexical_weight) if lexical_weight else None
+    lexical = LexicalFeatures.fit(texts, lexical_weight) if lexical_weight else None
     reader = ev.EventHead(LABELS, np.zeros((0, 0), np.float32), np.zeros(0, np.float32), "",
                           lexical=lexical)  # fmt: skip
     vectors = reader.features(embed_sentences(encoder, texts), texts)
@@ -218,7 +219,7 @@ def cross_validate(
         texts = [r["text"] for r in rows]
         vectors = embed_sentences(encoder, texts)
         if LEXICAL_WEIGHT:
-            lexical = ev.LexicalFeatures.fit(texts, LEXICAL_WEIGHT)
+            lexical = LexicalFeatures.fit(texts, LEXICAL_WEIGHT)
             vectors = np.hstack([vectors, lexical.transform(texts)])
     order = np.random.default_rng(seed).permutation(len(rows))
     parts = np.array_split(order, folds)

@@ -14,8 +14,10 @@ import yaml
 from enrich import events as ev
 from enrich.dates import ResolvedDate
 from enrich.embeddings import embed_documents, embed_sentences, tiny_random_encoder
+from enrich.lexical import LexicalFeatures
 from enrich.linker import Mention
 from enrich.sentences import sentence_spans
+from enrich.subjects import anaphor, sentence_parties
 
 REPO = Path(__file__).resolve().parents[2]
 LABELS = (*ev.EVENT_TYPES, ev.NO_EVENT)
@@ -352,7 +354,7 @@ def test_it_and_the_carmaker_stand_for_the_last_company_named() -> None:
         "raise. In February, the carmaker took a stake in Yinwang. Analysts were unconvinced."
     )
     names = {"Avatr": "avatr", "Huawei": "huawei", "Yinwang": "yinwang"}
-    found = ev.sentence_parties(text, _mentions(text, names))
+    found = sentence_parties(text, _mentions(text, names))
     sentences = [(text[s:e], [(m[0], text[s:e][m[1] : m[2]]) for m in inside])
                  for s, e, inside in found]  # fmt: skip
     assert sentences == [
@@ -366,8 +368,8 @@ def test_it_and_the_carmaker_stand_for_the_last_company_named() -> None:
         ("In February, the carmaker took a stake in Yinwang.",
          [("huawei", "the carmaker"), ("yinwang", "Yinwang")]),
     ]  # fmt: skip
-    assert ev.anaphor("It is unclear whether it will.") is None
-    assert ev.anaphor("Italy's regulator fined it.") is None
+    assert anaphor("It is unclear whether it will.") is None
+    assert anaphor("Italy's regulator fined it.") is None
 
 
 def test_the_headline_names_the_subject_before_the_text_does() -> None:
@@ -375,8 +377,8 @@ def test_the_headline_names_the_subject_before_the_text_does() -> None:
     from enrich.records import Mention as DocumentMention
 
     title = DocumentMention("waymo", "title", 0, 5, "Waymo", "alias")
-    assert ev.sentence_parties(text, [title]) == [(0, len(text), [("waymo", 0, 2)])]
-    assert ev.sentence_parties(text, []) == []
+    assert sentence_parties(text, [title]) == [(0, len(text), [("waymo", 0, 2)])]
+    assert sentence_parties(text, []) == []
     events = ev.extract_events(_rigged("recall_incident"), text, [title], date(2025, 11, 20))
     assert [(e.type, [(p.entity_id, p.text) for p in e.parties]) for e in events] == [
         ("recall_incident", [("waymo", "It")])
@@ -384,7 +386,7 @@ def test_the_headline_names_the_subject_before_the_text_does() -> None:
 
 
 def test_a_head_with_lexical_features_reads_the_words_too() -> None:
-    lexical = ev.LexicalFeatures.fit(["Xiaomi recalled cars.", "Tesla recalled cars."], 1.0)
+    lexical = LexicalFeatures.fit(["Xiaomi recalled cars.", "Tesla recalled cars."], 1.0)
     assert lexical.terms == ["cars", "recalled", "recalled cars"]
     features = lexical.transform(["It recalled cars and cars.", "Nothing here."])
     np.testing.assert_allclose(np.linalg.norm(features, axis=1), [1.0, 0.0], atol=1e-6)
