@@ -31,7 +31,7 @@ from carintel.errors import EXIT_SOURCES, CarintelError
 @app.command()
 def sql(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="One or more SELECT statements (read-only).")],
+    query: Annotated[str, typer.Argument(help="One or more read-only queries.")],
     format: Annotated[
         str, typer.Option("--format", "-f", help="table | csv | json | parquet (needs --out)")
     ] = "table",
