@@ -12,8 +12,9 @@ from enrich.sentences import sentence_spans
 
 class MentionLike(Protocol):
     """An entity mention with character offsets into the document text (`enrich.linker.Mention`
-    and `enrich.annotate.LinkedMention` fit; mentions whose `field` is not "text", such as title
-    mentions, are ignored)."""
+    and `enrich.annotate.LinkedMention` fit). A mention whose `field` is "title" (offsets into
+    the title) names no party of a text sentence; it only tells `sentence_parties` who the
+    story's subject is before the text names anyone."""
 
     @property
     def entity_id(self) -> str: ...

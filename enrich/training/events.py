@@ -131,6 +131,14 @@ def fit_head(
     return weight.astype(np.float32), bias.astype(np.float32)
 
 
+def head_inputs(
+    encoder: Encoder, texts: Sequence[str], lexical: LexicalFeatures | None
+) -> np.ndarray[Any, Any]:
+    """What the head reads of each sentence: its embedding, beside its lexical features."""
+    vectors = embed_sentences(encoder, list(texts))
+    return vectors if lexical is None else np.hstack([vectors, lexical.transform(texts)])
+
+
 def train(
     encoder: Encoder,
     out: Path,
@@ -150,15 +158,12 @@ def train(
         raise ValueError(f"training data: unknown types {sorted(unknown)}; use {LABELS}")
     texts = [r["text"] for r in rows]
     lexical = LexicalFeatures.fit(texts, lexical_weight) if lexical_weight else None
-    reader = ev.EventHead(LABELS, np.zeros((0, 0), np.float32), np.zeros(0, np.float32), "",
-                          lexical=lexical)  # fmt: skip
-    vectors = reader.features(embed_sentences(encoder, texts), texts)
+    vectors = head_inputs(encoder, texts, lexical)
     cv = cross_validate(encoder, rows, vectors=vectors)
     l2, threshold = choose_setting(cv)
     weight, bias = fit_head(vectors, [r["type"] for r in rows], l2=l2)
     held_out = read_jsonl(eval_file)
-    held_texts = [r["text"] for r in held_out]
-    held_vectors = reader.features(embed_sentences(encoder, held_texts), held_texts)
+    held_vectors = head_inputs(encoder, [r["text"] for r in held_out], lexical)
     temperature = fit_temperature(held_vectors @ weight.T + bias, [r["type"] for r in held_out])
     out.mkdir(parents=True, exist_ok=True)
     tensors = {"weight": weight, "bias": bias}
@@ -189,7 +194,7 @@ def train(
         config["lexical"] = {
             "weight": lexical.weight,
             "min_df": 2,
-            "features": "TF-IDF of lower-cased words and word pairs (enrich.events.lexical_terms)",
+            "features": "TF-IDF of lower-cased words and word pairs (enrich.lexical.lexical_terms)",
             "terms": lexical.terms,
         }
     (out / ev.HEAD_CONFIG).write_text(json.dumps(config, indent=2) + "\n", "utf-8")
@@ -217,10 +222,8 @@ def cross_validate(
     gold = [r["type"] for r in rows]
     if vectors is None:
         texts = [r["text"] for r in rows]
-        vectors = embed_sentences(encoder, texts)
-        if LEXICAL_WEIGHT:
-            lexical = LexicalFeatures.fit(texts, LEXICAL_WEIGHT)
-            vectors = np.hstack([vectors, lexical.transform(texts)])
+        lexical = LexicalFeatures.fit(texts, LEXICAL_WEIGHT) if LEXICAL_WEIGHT else None
+        vectors = head_inputs(encoder, texts, lexical)
     order = np.random.default_rng(seed).permutation(len(rows))
     parts = np.array_split(order, folds)
     results: list[tuple[float, float, float]] = []
