@@ -137,11 +137,7 @@ class EventHead:
         self, vectors: npt.NDArray[np.float32], sentences: Sequence[str]
     ) -> npt.NDArray[np.float32]:
         """What the linear layer reads: the embeddings, and the sentences' lexical features."""
-        if self.lexical is None:
-            return vectors
-        if len(sentences) != len(vectors):
-            raise ValueError("this event head reads the sentences' words too: pass the sentences")
-        return np.hstack([vectors, self.lexical.transform(sentences)])
+        return vectors if self.lexical is None else self.lexical.beside(vectors, sentences)
 
     def probabilities(
         self, vectors: npt.NDArray[np.float32], sentences: Sequence[str] = ()

@@ -59,3 +59,11 @@ class LexicalFeatures:
             if norm:
                 out[row] *= self.weight / norm
         return out
+
+    def beside(
+        self, vectors: npt.NDArray[np.float32], sentences: Sequence[str]
+    ) -> npt.NDArray[np.float32]:
+        """The sentences' embeddings `vectors` with their lexical features appended."""
+        if len(sentences) != len(vectors):
+            raise ValueError("the lexical features read the sentences' words: pass the sentences")
+        return np.hstack([vectors, self.transform(sentences)])

@@ -136,7 +136,7 @@ def head_inputs(
 ) -> np.ndarray[Any, Any]:
     """What the head reads of each sentence: its embedding, beside its lexical features."""
     vectors = embed_sentences(encoder, list(texts))
-    return vectors if lexical is None else np.hstack([vectors, lexical.transform(texts)])
+    return vectors if lexical is None else lexical.beside(vectors, texts)
 
 
 def train(
@@ -214,6 +214,7 @@ def cross_validate(
     folds: int = 5,
     seed: int = 0,
     vectors: np.ndarray[Any, Any] | None = None,
+    lexical_weight: float = LEXICAL_WEIGHT,
 ) -> list[tuple[float, float, float]]:
     """(l2, min_confidence, macro-F1) of k-fold cross-validation on the training rows only
     (default: `training_rows()`), for every setting of `CV_GRID`; how L2 and MIN_CONFIDENCE
@@ -222,7 +223,7 @@ def cross_validate(
     gold = [r["type"] for r in rows]
     if vectors is None:
         texts = [r["text"] for r in rows]
-        lexical = LexicalFeatures.fit(texts, LEXICAL_WEIGHT) if LEXICAL_WEIGHT else None
+        lexical = LexicalFeatures.fit(texts, lexical_weight) if lexical_weight else None
         vectors = head_inputs(encoder, texts, lexical)
     order = np.random.default_rng(seed).permutation(len(rows))
     parts = np.array_split(order, folds)
@@ -510,7 +511,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out = args.out or (ev.EVENTS_DIR if base is MPNET else ev.EVENTS_MINILM_DIR)
     encoder = load_encoder(base=base)
     if args.command == "cv":
-        for l2, threshold, macro in cross_validate(encoder):
+        for l2, threshold, macro in cross_validate(encoder, lexical_weight=args.lexical_weight):
             print(f"l2 {l2:g}  min_confidence {threshold:.1f}  macro-F1 {macro:.3f}")
         return 0
     if args.command == "train":
