@@ -102,7 +102,7 @@ def train_relevance(watchlist: Watchlist, say: Callable[[str], None] = print) ->
     train(load_encoder(), RELEVANCE_DIR, linked_types, say)
 
 
-TONE_L2 = (0.01, 0.1, 1.0)
+TONE_L2 = (0.003, 0.01, 0.03, 0.1)
 
 
 def _tone_rows(
@@ -114,7 +114,7 @@ def _tone_rows(
     from enrich.sentiment import LABELS, classify, tone_features
 
     docs = [a.document() for a in articles]
-    features, labels = [], []
+    wanted: list[tuple[list[tuple[Any, float]], Any, int]] = []  # (targets, place, label)
     for article, doc, mentions in zip(articles, docs, find_mentions(enricher, docs), strict=True):
         plan = sentiment_targets(doc.title, doc.text, mentions, enricher.belongs_to)
         for entity in article.entities:
@@ -122,12 +122,16 @@ def _tone_rows(
             targets = (
                 plan.entities.get(found) if found else plan.organisations.get(name_key(entity.name))
             )
-            if not targets:
-                continue
-            scored = classify(enricher.sentiment, [t for t, _ in targets])
-            features.append(tone_features(scored, [w for _, w in targets]))
-            labels.append(LABELS.index(entity.sentiment))
-    return features, labels
+            if targets:
+                place = plan.place(watchlisted=bool(found))
+                wanted.append((list(targets), place, LABELS.index(entity.sentiment)))
+    # one batched pass over every target (length-sorted by `classify`)
+    scored = iter(classify(enricher.sentiment, [t for ts, _, _ in wanted for t, _ in ts]))
+    features = [
+        tone_features([next(scored) for _ in ts], [w for _, w in ts], place)
+        for ts, place, _ in wanted
+    ]
+    return features, [label for _, _, label in wanted]
 
 
 def fit_entity_tone(

@@ -52,6 +52,7 @@ from enrich.sentiment import (
     Sentiment,
     Target,
     ToneCalibration,
+    TonePlace,
     classify,
     document_targets,
     entity_tone,
@@ -259,6 +260,12 @@ class SentimentTargets:
     organisations: Mapping[str, Sequence[tuple[Target, float]]] = field(default_factory=dict)
     organisation_names: Mapping[str, str] = field(default_factory=dict)
 
+    def place(self, watchlisted: bool) -> TonePlace:
+        """An entity's place in this document, as the entity-tone calibration reads it."""
+        return TonePlace(
+            len(self.document), len(self.entities) + len(self.organisations), watchlisted
+        )
+
     def all(self) -> list[Target]:
         return (
             [t for ts in self.entities.values() for t, _ in ts]
@@ -356,10 +363,12 @@ def enrich_documents(enricher: Enricher, docs: Sequence[InputDocument]) -> list[
         if found:
             calibration = enricher.entity_tone
             for entity_id, ts in plan.entities.items():
-                tone = entity_tone(take(len(ts)), [w for _, w in ts], calibration)
+                weights = [w for _, w in ts]
+                tone = entity_tone(take(len(ts)), weights, calibration, plan.place(True))
                 tones.append(EntityTone(entity_id, tone, len(ts)))
             for key, ts in plan.organisations.items():
-                tone = entity_tone(take(len(ts)), [w for _, w in ts], calibration)
+                weights = [w for _, w in ts]
+                tone = entity_tone(take(len(ts)), weights, calibration, plan.place(False))
                 organisations.append(
                     OrganisationTone(key, plan.organisation_names[key], tone, len(ts))
                 )

@@ -191,18 +191,45 @@ def document_sentiment(model: LoadedModel, text: str, title: str = "") -> Sentim
 # ------------------------------------------------------------------ entity tone
 
 TONE_FILE = "entity_tone.json"
-TONE_FEATURES = ("log_mean_negative", "log_mean_neutral", "log_mean_positive", "max_negative",
-                 "max_positive")  # fmt: skip
+TONE_FEATURES = (
+    "log_mean_negative", "log_mean_neutral", "log_mean_positive", "max_negative",
+    "max_positive",  # what its targets say
+    "in_title", "log_targets", "target_share", "watchlisted", "log_organisations",  # its place
+    "title_log_mean_negative", "title_log_mean_neutral", "title_log_mean_positive",
+)  # fmt: skip
 
 
-def tone_features(found: Sequence[Sentiment], weights: Sequence[float]) -> list[float]:
+@dataclass(frozen=True)
+class TonePlace:
+    """Where an entity stands in its article, beside what its targets say: a supplier named
+    once in a launch story or a regulator in a recall reads neutral though its one sentence
+    is good or bad news; the company in the headline takes the story's tone."""
+
+    document_targets: int  # the document-sentiment targets (title and first sentences)
+    organisations: int  # the organisations of the document with targets, this one included
+    watchlisted: bool  # a watchlist entity (not an outside organisation)
+
+
+def tone_features(
+    found: Sequence[Sentiment], weights: Sequence[float], place: TonePlace
+) -> list[float]:
     """TONE_FEATURES of one entity's classified targets: the log of the weighted mean class
-    probabilities, and the strongest negative and positive target."""
+    probabilities, the strongest negative and positive target, then its place in the article
+    (named in the title, how many targets, their share of the document's, watchlisted, how
+    many organisations share the story) and the mean again when the title names it."""
     mean = weighted_mean(found, weights).probabilities
+    log_mean = [math.log(mean[label] + 1e-4) for label in LABELS]
+    in_title = float(any(w >= TITLE_WEIGHT for w in weights))
     return [
-        *(math.log(mean[label] + 1e-4) for label in LABELS),
+        *log_mean,
         max(s.probabilities["negative"] for s in found),
         max(s.probabilities["positive"] for s in found),
+        in_title,
+        math.log(len(found)),
+        len(found) / max(1, place.document_targets),
+        float(place.watchlisted),
+        math.log(max(1, place.organisations)),
+        *(in_title * v for v in log_mean),
     ]
 
 
@@ -221,8 +248,10 @@ class ToneCalibration:
     model_version: str
     version: str
 
-    def tone(self, found: Sequence[Sentiment], weights: Sequence[float]) -> Sentiment:
-        x = [(v - m) / s for v, m, s in zip(tone_features(found, weights), self.mean,
+    def tone(
+        self, found: Sequence[Sentiment], weights: Sequence[float], place: TonePlace
+    ) -> Sentiment:
+        x = [(v - m) / s for v, m, s in zip(tone_features(found, weights, place), self.mean,
                                            self.scale, strict=True)]  # fmt: skip
         logits = [b + sum(w * v for w, v in zip(row, x, strict=True))
                   for row, b in zip(self.weight, self.bias, strict=True)]  # fmt: skip
@@ -240,7 +269,7 @@ def load_tone_calibration(directory: Path, model_version: str) -> ToneCalibratio
     if not path.is_file():
         return None
     data = json.loads(path.read_text("utf-8"))
-    if data.get("model_version") != model_version:
+    if data.get("model_version") != model_version or data.get("features") != list(TONE_FEATURES):
         return None
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
     return ToneCalibration(
@@ -254,9 +283,12 @@ def load_tone_calibration(directory: Path, model_version: str) -> ToneCalibratio
 
 
 def entity_tone(
-    found: Sequence[Sentiment], weights: Sequence[float], calibration: ToneCalibration | None
+    found: Sequence[Sentiment],
+    weights: Sequence[float],
+    calibration: ToneCalibration | None,
+    place: TonePlace,
 ) -> Sentiment:
-    """An entity's sentiment in one document from its weighted targets."""
+    """An entity's sentiment in one document from its weighted targets and its place there."""
     if calibration is None:
         return weighted_mean(found, weights)
-    return calibration.tone(found, weights)
+    return calibration.tone(found, weights, place)

@@ -4,7 +4,9 @@ it (`carintel models eval claims`).
 Articles are ours, written in the style of trade and wire coverage, and annotated with what an
 analyst would call a claim (format: `claims/README.md`). Each article falls in one split by a
 hash of its id: train (half), dev (a quarter: thresholds and calibration are chosen here) and
-test (a quarter: reported, never tuned on).
+test (a quarter: reported, never tuned on). An article may say `"split": "train"` instead:
+those written after the test half had been measured train only, so the test half stays the
+same articles.
 
 Scores, per split:
 - relevance accuracy (is the article about carmaking ventures?);
@@ -101,9 +103,11 @@ class ClaimArticle:
 
 
 def _article(row: dict[str, Any]) -> ClaimArticle:
+    if row.get("split") not in (None, "train"):
+        raise ValueError(f"claims article {row['id']}: only 'train' may be set as its split")
     return ClaimArticle(
         id=row["id"],
-        split=split_of(row["id"]),
+        split=row.get("split") or split_of(row["id"]),
         title=row.get("title", ""),
         text=row["text"],
         published_at=row["published_at"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import torch
@@ -285,3 +286,41 @@ def test_document_sentiment_is_the_tone_toward_the_headlines_organisations() -> 
     assert rule is not None and other.sentiment.label == rule.label
     for label, p in rule.probabilities.items():
         assert abs(other.sentiment.probabilities[label] - p) < 1e-5
+
+
+def test_entity_tone_reads_where_the_entity_stands_and_refuses_a_stale_calibration(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    from enrich.sentiment import (
+        TONE_FEATURES,
+        TONE_FILE,
+        Sentiment,
+        TonePlace,
+        load_tone_calibration,
+        tone_features,
+    )
+
+    good = Sentiment("positive", 0.8, {"negative": 0.1, "neutral": 0.1, "positive": 0.8})
+    place = TonePlace(document_targets=10, organisations=4, watchlisted=True)
+    headline = tone_features([good, good], [TITLE_WEIGHT, 1.0], place)
+    aside = tone_features([good], [1.0], replace(place, watchlisted=False))
+    assert len(headline) == len(aside) == len(TONE_FEATURES)
+    named = dict(zip(TONE_FEATURES, headline, strict=True))
+    other = dict(zip(TONE_FEATURES, aside, strict=True))
+    assert (named["in_title"], other["in_title"]) == (1.0, 0.0)
+    assert (named["target_share"], other["target_share"]) == (0.2, 0.1)
+    assert (named["watchlisted"], other["watchlisted"]) == (1.0, 0.0)
+    assert other["title_log_mean_positive"] == 0.0  # the title interaction is off
+    # a calibration fitted on other features (an older carintel) is not applied
+    stale = {"features": list(TONE_FEATURES[:5]), "weight": [[0.0] * 5] * 3, "bias": [0.0] * 3,
+             "mean": [0.0] * 5, "scale": [1.0] * 5, "model_version": "v1"}  # fmt: skip
+    (tmp_path / TONE_FILE).write_text(json.dumps(stale), "utf-8")
+    assert load_tone_calibration(tmp_path, "v1") is None
+    fresh = {**stale, "features": list(TONE_FEATURES), "weight": [[0.0] * len(TONE_FEATURES)] * 3,
+             "mean": [0.0] * len(TONE_FEATURES), "scale": [1.0] * len(TONE_FEATURES)}  # fmt: skip
+    (tmp_path / TONE_FILE).write_text(json.dumps(fresh), "utf-8")
+    calibration = load_tone_calibration(tmp_path, "v1")
+    assert calibration is not None
+    assert calibration.tone([good], [1.0], place).label in {"negative", "neutral", "positive"}
