@@ -305,6 +305,41 @@ _TO_MARK = re.compile(r"\bto\s+(?:\w+\s+){0,2}$", re.I)
 _SELLER_MARK = re.compile(r"\bstakes?\b.{0,60}\bfrom\s+(?:\w+\s+){0,2}$", re.I)
 
 
+# "Foxtron, Foxconn's car unit with Yulon Motor, ...", "Voyah, the premium brand of Dongfeng,
+# ...": a comma-enclosed description of the party just named
+_APPOSITION = re.compile(r",\s+([^,;]{3,90}?)(?:,|;|$)")
+_DESCRIBES = re.compile(
+    r"(?:'s?|’s?|\bof)\b.*\b(?:unit|units|brand|brands|arm|subsidiary|venture|joint\s+venture|"
+    r"division|affiliate|spin-?off|marque|business|carmaker|maker|partner|rival|owner|parent|"
+    r"backer|investor|supplier)\b|\b(?:unit|brand|arm|subsidiary|venture|division|affiliate|"
+    r"spin-?off|marque|parent|owner)\s+(?:of|with)\b",
+    re.I,
+)
+_POSSESSOR = re.compile(r"^(?:'s|’s|')\s+(?:[\w-]+\s+){0,3}$")
+
+
+DESCRIBED_ONLY = "mentioned"  # the role of a company named only to describe a party
+
+
+def described_only(sentence: str, mentions: Sequence[tuple[str, int, int]]) -> set[str]:
+    """Entities a sentence names only to describe another party, not as one: those inside a
+    description set off by commas right after a party ("Foxtron, Foxconn's car unit with Yulon
+    Motor, will build ...") and a possessor right before one ("Xiaomi's rival BYD signed
+    ..."). In a partnership they are no partners: Foxconn and Yulon did not sign Foxtron's
+    deal, nor did Xiaomi sign BYD's."""
+    spans = sorted(mentions, key=lambda m: m[1])
+    out: set[str] = set()
+    for n, (entity_id, _start, end) in enumerate(spans):
+        found = _APPOSITION.match(sentence, end)
+        if found and _DESCRIBES.search(found.group(1)):
+            out |= {m[0] for m in spans if found.start(1) <= m[1] and m[2] <= found.end(1)}
+        later = spans[n + 1] if n + 1 < len(spans) else None
+        if later is not None and _POSSESSOR.match(sentence[end : later[1]]):
+            out.add(entity_id)
+    named_as_party = {m[0] for m in spans if m[0] not in out}
+    return out - named_as_party if named_as_party else set()
+
+
 def assign_roles(
     sentence: str,
     mentions: Sequence[tuple[str, int, int]],
@@ -315,13 +350,15 @@ def assign_roles(
     one party per entity, its first role. `entity_types` (watchlist id → type) settles a joint
     venture the way the watchlist knows it: a party of type "venture" is the venture and every
     other party a parent ("partner"), wherever the sentence names them; without a venture-typed
-    party the venture is the party named after the founding verb."""
+    party the venture is the party named after the founding verb. In a partnership, a company
+    named only to describe a partner is "mentioned" (`described_only`)."""
     types = entity_types or {}
     verb_pattern = _ROLE_VERBS.get(event_type)
     verb = verb_pattern.search(sentence) if verb_pattern else None
     typed_venture = event_type == "joint_venture" and any(
         types.get(m[0]) == "venture" for m in mentions
     )
+    described = described_only(sentence, mentions) if event_type == "partnership" else set()
     parties: dict[str, Party] = {}
     for entity_id, start, end in sorted(mentions, key=lambda m: m[1]):
         if entity_id in parties:
@@ -330,7 +367,7 @@ def assign_roles(
         text = sentence[start:end]
         role = "subject"
         if event_type == "partnership":
-            role = "partner"
+            role = DESCRIBED_ONLY if entity_id in described else "partner"
         elif event_type == "joint_venture":
             role = "partner"
             if typed_venture:
@@ -410,9 +447,14 @@ def extract_events_many(
     `entity_types` (watchlist id → type) helps `assign_roles` tell a venture from its parents."""
     if min_confidence is None:
         min_confidence = float(model.head.config.get("min_confidence", DEFAULT_MIN_CONFIDENCE))
+    types = entity_types or {}
+
+    def refers(entity_id: str) -> bool:  # "it" and "the company" never stand for a person
+        return types.get(entity_id) != "person"
+
     pending: list[tuple[int, int, int, list[tuple[str, int, int]]]] = []
     for index, doc in enumerate(docs):
-        for start, end, inside in sentence_parties(doc.text, doc.mentions):
+        for start, end, inside in sentence_parties(doc.text, doc.mentions, refers):
             if not is_quote(doc.text[start:end]):
                 pending.append((index, start, end, inside))
     results: list[list[ExtractedEvent]] = [[] for _ in docs]

@@ -12,7 +12,9 @@ The rules follow the parties' roles as `enrich.events.assign_roles` read them fr
   business") states no joint venture but a unit (a subsidiary, which the watchlist curates);
 - investment: every investor is `investor` of every investee; a seller or a bare subject is no
   investor.
-Exits, denied, cancelled and rumoured events, sentences that list more than
+A company the sentence names only to describe a party ("Foxtron, Foxconn's car unit", role
+"mentioned": `enrich.events.described_only`) is no party to the deal. Exits, denied,
+cancelled and rumoured events, sentences that list more than
 MAX_PROPOSAL_PARTIES organisations (a whole alliance names no pair in particular), people and
 products propose nothing.
 """
@@ -23,7 +25,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from enrich.events import Party
+from enrich.events import DESCRIBED_ONLY, Party
 
 MAX_PROPOSAL_PARTIES = 3
 NOT_PROPOSED_STAGES = frozenset({"denied", "cancelled", "rumoured"})
@@ -170,7 +172,11 @@ def propose_relationships(
         rule = RULES.get(event.type)
         if rule is None or event.stage in NOT_PROPOSED_STAGES:
             continue
-        parties = [p for p in event.parties if p.entity_id in known.organisations]
+        parties = [
+            p
+            for p in event.parties
+            if p.entity_id in known.organisations and p.role != DESCRIBED_ONLY
+        ]
         if len(parties) > MAX_PROPOSAL_PARTIES:
             continue
         rel_type, subject_role, object_role = rule

@@ -401,3 +401,52 @@ def test_a_head_with_lexical_features_reads_the_words_too() -> None:
     assert [LABELS[i] for i in probabilities.argmax(axis=1)] == ["recall_incident", LABELS[0]]
     with pytest.raises(ValueError, match="pass the sentences"):
         head.probabilities(np.zeros((1, dim), np.float32))
+
+
+def test_it_and_the_company_never_stand_for_a_person() -> None:
+    text = (
+        "Lei Jun said Xiaomi would keep its prices. The company repeated its target of 350,000 "
+        "cars. Lei Jun thanked the owners. It will open 100 more stores."
+    )
+    names = {"Lei Jun": "lei_jun", "Xiaomi": "xiaomi"}
+    people = {"lei_jun": "person"}
+    found = sentence_parties(text, _mentions(text, names), lambda e: people.get(e) != "person")
+    subjects = [inside[0][0] for _, _, inside in found]
+    # the second and fourth sentences speak of Xiaomi, not of the person named before them
+    assert subjects == ["lei_jun", "xiaomi", "lei_jun", "xiaomi"]
+
+
+def test_a_company_named_only_to_describe_a_partner_is_no_partner() -> None:
+    def roles(sentence: str, names: dict[str, str]) -> dict[str, str]:
+        mentions = [(e, sentence.index(n), sentence.index(n) + len(n)) for n, e in names.items()]
+        return {p.entity_id: p.role for p in ev.assign_roles(sentence, mentions, "partnership")}
+
+    sentence = "Foxtron, Foxconn's car unit with Yulon Motor, will build cars for Mitsubishi."
+    names = {"Foxtron": "foxtron", "Foxconn": "foxconn", "Yulon Motor": "yulon",
+             "Mitsubishi": "mitsubishi"}  # fmt: skip
+    assert roles(sentence, names) == {"foxtron": "partner", "foxconn": "mentioned",
+                                      "yulon": "mentioned", "mitsubishi": "partner"}  # fmt: skip
+    sentence = "Xiaomi's rival BYD signed a battery deal with CATL."
+    assert roles(sentence, {"Xiaomi": "xiaomi", "BYD": "byd", "CATL": "catl"}) == {
+        "xiaomi": "mentioned", "byd": "partner", "catl": "partner"}  # fmt: skip
+    # a plain list of partners, and a description naming nobody, change nothing
+    sentence = "Seres, Huawei and Chery agreed to share a platform."
+    assert set(roles(sentence, {"Seres": "seres", "Huawei": "huawei", "Chery": "chery"}).values()) \
+        == {"partner"}  # fmt: skip
+    sentence = "Nvidia signed a deal with Xiaomi, its largest customer in China, on Monday."
+    assert set(roles(sentence, {"Nvidia": "nvidia", "Xiaomi": "xiaomi"}).values()) == {"partner"}
+
+
+def test_a_described_company_proposes_no_partnership() -> None:
+    from enrich.relationships import EventClaim, KnownRelations, propose_relationships
+
+    parties = (ev.Party("foxtron", "partner", "Foxtron"),
+               ev.Party("foxconn", "mentioned", "Foxconn"),
+               ev.Party("yulon", "mentioned", "Yulon Motor"),
+               ev.Party("mitsubishi", "partner", "Mitsubishi"))  # fmt: skip
+    event = EventClaim("e1", "partnership", "announced", "2025-11", parties, "...", 0.9)
+    types = {p.entity_id: "company" for p in parties}
+    proposed = propose_relationships([event], KnownRelations.of([], types))
+    assert [(p.subject_id, p.type, p.object_id) for p in proposed] == [
+        ("foxtron", "partner", "mitsubishi")
+    ]
