@@ -33,7 +33,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 Precision = Literal["year", "month", "day"]
-Source = Literal["sentence", "publication", "unknown"]
+Source = Literal["sentence", "publication", "context", "unknown"]
 
 MONTHS: dict[str, int] = {}
 for _i, _name in enumerate(

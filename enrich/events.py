@@ -39,6 +39,7 @@ from enrich.dates import Precision, ResolvedDate, resolve_date
 from enrich.embeddings import Encoder, embed_sentences
 from enrich.lexical import LexicalFeatures
 from enrich.models import ARTIFACTS, ModelError, read_head_artifact
+from enrich.sentences import sentence_spans
 from enrich.subjects import MentionLike, sentence_parties
 
 EVENT_TYPES: tuple[str, ...] = (
@@ -474,7 +475,7 @@ def extract_events_many(
                 type=label,
                 stage=detect_stage(sentence, label),
                 parties=assign_roles(sentence, inside, label, entity_types),
-                date=resolve_date(sentence, doc.published_at),
+                date=date_in_context(doc.text, start, end, doc.published_at),
                 evidence=sentence,
                 evidence_span=(start, end),
                 confidence=round(confidence, 4),
@@ -554,8 +555,11 @@ def is_background(
     window_days: int = NEW_WINDOW_DAYS,
 ) -> bool:
     """True when the sentence dates the event and that date ended more than `window_days`
-    before the report: "Baidu and Geely set up Jiyue in 2021" in a 2025 article. An undated
-    event, or one dated by its publication, is news of its report."""
+    before the report: "Baidu and Geely set up Jiyue in 2021" in a 2025 article, or when its
+    paragraph does (`date_in_context`: source "context"). An undated event, or one dated by
+    its publication, is news of its report."""
+    if date_source == "context":
+        return True
     if event_date is None or date_source != "sentence" or reported_at is None:
         return False
     interval = date_interval(event_date, precision)
@@ -563,6 +567,39 @@ def is_background(
         return False
     reported = reported_at.date() if isinstance(reported_at, datetime) else reported_at
     return interval[1].toordinal() < reported.toordinal() - window_days
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_STILL_NOW = re.compile(  # what a sentence says is current, or still to come
+    r"\b(?:now|currently|so\s+far|to\s+date|recently|latest|again|still|this\s+week|today|"
+    r"has\s+since|have\s+since|will|would|plans?\s+to|intends?\s+to|expects?\s+to|"
+    r"aims?\s+to|(?:is|are)\s+set\s+to|being)\b",
+    re.I,
+)
+
+
+def date_in_context(
+    text: str, start: int, end: int, published_at: date | datetime | None
+) -> ResolvedDate:
+    """The date of the sentence at ``text[start:end]`` (`resolve_date`), except that an undated
+    sentence inside a paragraph that an earlier sentence dated well before publication is
+    that story's background, not news of the day: in "In March 2015, Foxconn, Tencent and
+    China Harmony Auto signed an agreement. The plan was to combine their strengths. Tencent
+    later left the venture." the last two sentences report no new development. Such a
+    sentence gets no date, source "context" (background: `is_background`), unless it says
+    it is current or to come ("now", "still", "has since", "will", "plans to"). A paragraph
+    is text between blank lines."""
+    resolved = resolve_date(text[start:end], published_at)
+    if resolved.source != "publication" or _STILL_NOW.search(text[start:end]):
+        return resolved
+    breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(text, 0, start)]
+    paragraph_start = breaks[-1] if breaks else 0
+    paragraph = text[paragraph_start:start]
+    before = [resolve_date(paragraph[s:e], published_at) for s, e in sentence_spans(paragraph)]
+    dated = [d for d in before if d.source == "sentence"]
+    if dated and is_background(dated[-1].date, dated[-1].precision, "sentence", published_at):
+        return ResolvedDate(None, None, "context")
+    return resolved
 
 
 # ------------------------------------------------------------------ merging

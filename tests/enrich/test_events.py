@@ -260,7 +260,8 @@ def test_seed_facts_with_the_bundled_encoder_and_trained_head(folder: Path) -> N
     for left in found[1:-1]:
         assert left.type == "exit_cancellation"
         assert [p.entity_id for p in left.parties] == ["tencent"]
-        assert left.date.source == "publication"
+        # undated, in a paragraph that opened in 2015: background (`date_in_context`)
+        assert (left.date.date, left.date.source) == (None, "context")
     assert stopped.type in {"exit_cancellation", "divestment"}
     assert {p.entity_id for p in stopped.parties} == {"baidu", "jiyue"}
     assert (stopped.date.date, stopped.date.precision) == ("2024", "year")
@@ -450,3 +451,30 @@ def test_a_described_company_proposes_no_partnership() -> None:
     assert [(p.subject_id, p.type, p.object_id) for p in proposed] == [
         ("foxtron", "partner", "mitsubishi")
     ]
+
+
+def test_an_undated_sentence_in_a_paragraph_dated_years_ago_is_background() -> None:
+    text = (
+        "Jiyue entered pre-reorganisation on Monday.\n\n"
+        "In March 2015, Foxconn, Tencent and China Harmony Auto signed an agreement to build "
+        "cars. The plan was to combine their strengths. Tencent later left the venture. Tencent "
+        "now backs NIO.\n\n"
+        "Foxconn said it would build cars for Mitsubishi."
+    )
+    published = datetime(2025, 11, 27, tzinfo=UTC)
+
+    def dated(sentence: str) -> tuple[str | None, str]:
+        start = text.index(sentence)
+        found = ev.date_in_context(text, start, start + len(sentence), published)
+        return found.date, found.source
+
+    assert dated("The plan was to combine their strengths.") == (None, "context")
+    assert dated("Tencent later left the venture.") == (None, "context")
+    assert dated("Tencent now backs NIO.") == ("2025-11-27", "publication")  # says it is current
+    # a new paragraph starts afresh, and the first paragraph's undated news is news
+    assert dated("Foxconn said it would build cars for Mitsubishi.") == (
+        "2025-11-27",
+        "publication",
+    )
+    assert dated("Jiyue entered pre-reorganisation on Monday.")[1] == "sentence"
+    assert ev.is_background(None, None, "context", published)
