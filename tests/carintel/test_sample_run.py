@@ -104,7 +104,7 @@ def test_seed_facts_come_out_of_the_retrospective_article(sample_home: Path) -> 
     # "In late 2024, Baidu stopped putting money into Jiyue." (its year; or the month when a
     # report of the same exit dates it more precisely: Jiyue stopped in December 2024)
     assert any(
-        e["type"] in ("exit_cancellation", "divestment") and e["date"][:4] == "2024"
+        e["type"] in ("exit_cancellation", "divestment") and (e["date"] or "")[:4] == "2024"
         and e["precision"] in ("year", "month") and {"baidu", "jiyue"} <= e["parties"]
         for e in events
     )  # fmt: skip
