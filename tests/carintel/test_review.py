@@ -358,3 +358,30 @@ def test_a_head_trained_with_corrections_never_replaces_a_bundled_one(tmp_path: 
     )
     with pytest.raises(ReviewError, match="holds a bundled model"):
         review.corrected_model_dir(tmp_path, EVENTS_DIR)
+
+
+def test_the_readers_overlay_is_not_listed_as_a_table_of_the_warehouse(home: Path) -> None:
+    from warehouse import catalog
+
+    api.review.reject("event", "ev-e1")
+    conn = db.connect_read_only(home / "carintel-read.duckdb")
+    try:
+        names = [name for name, _, _ in catalog.objects(conn)]
+        columns = [(owner, column) for owner, column, _, _ in catalog.columns(conn)]
+    finally:
+        conn.close()
+    assert names.count("corrections") == 1
+    assert columns.count(("corrections", "claim_key")) == 1
+
+
+def test_events_of_a_document_an_analyst_judged_off_topic_leave_the_timeline(home: Path) -> None:
+    conn = db.connect(home / "carintel.duckdb")
+    try:
+        conn.execute("INSERT INTO document_relevance VALUES ('d4', 0.9, true, 'test')")
+        publish(conn, home / "carintel.duckdb")
+    finally:
+        conn.close()
+    key = api.review.relevance().set_index("doc_id").loc["d4"].key
+    api.review.edit("relevance", key, relevant=False, note="a court listing")
+    assert "ev-e3" not in set(api.timeline()["event_id"])
+    assert "ev-e1" in set(api.timeline()["event_id"])

@@ -1,7 +1,8 @@
 -- events_all: every event claim with its review status: the merged timeline events (a decision
 -- about the key of any of an event's reports applies to it, so a decision survives re-merging),
 -- with an edit's values applied, and the events analysts confirmed or edited that the models no
--- longer find (kept from the claim as the analyst saw it: found = false).
+-- longer find (kept from the claim as the analyst saw it: found = false). off_topic: every
+-- report comes from a document an analyst judged off-topic (view document_relevance_all).
 CREATE OR REPLACE VIEW events_all AS
 WITH keys AS (
     SELECT DISTINCT r.event_id, k.claim_key
@@ -22,10 +23,14 @@ decided AS (
     )
     WHERE n = 1
 ),
+off_topic AS (
+    SELECT doc_id FROM document_relevance_all WHERE review_status <> 'unreviewed' AND NOT relevant
+),
 reports AS (
     SELECT r.event_id,
            list(DISTINCT d.canonical_url ORDER BY d.canonical_url) AS source_urls,
-           min(r.evidence) AS evidence
+           min(r.evidence) AS evidence,
+           bool_and(r.doc_id IN (SELECT doc_id FROM off_topic)) AS off_topic
     FROM event_reports r
     LEFT JOIN documents d ON d.doc_id = r.doc_id
     WHERE r.event_id IS NOT NULL
@@ -52,7 +57,8 @@ found AS (
         x.reviewer,
         x.note AS review_note,
         x.decided_at AS reviewed_at,
-        true AS found
+        true AS found,
+        coalesce(r.off_topic, false) AS off_topic
     FROM timeline_events t
     LEFT JOIN decided x USING (event_id)
     LEFT JOIN reports r USING (event_id)
@@ -79,7 +85,8 @@ kept AS (
         c.reviewer,
         c.note AS review_note,
         c.decided_at AS reviewed_at,
-        false AS found
+        false AS found,
+        false AS off_topic
     FROM claim_decisions c
     WHERE c.kind = 'event' AND c.status IN ('confirmed', 'edited')
       AND c.claim_key NOT IN (SELECT claim_key FROM keys)
@@ -88,4 +95,4 @@ kept AS (
 SELECT * FROM found
 UNION ALL
 SELECT * FROM kept;
-COMMENT ON VIEW events_all IS 'Every event claim with review_status (unreviewed | confirmed | rejected | edited): the merged events with edits applied (model_type: the type the model gave), and confirmed or edited events no model finds any more (found = false). The events view leaves out the rejected ones.';
+COMMENT ON VIEW events_all IS 'Every event claim with review_status (unreviewed | confirmed | rejected | edited): the merged events with edits applied (model_type: the type the model gave), and confirmed or edited events no model finds any more (found = false); off_topic: reported only by documents an analyst judged off-topic. The events view leaves out the rejected and off-topic ones.';
