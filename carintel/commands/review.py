@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from carintel.commands.common import HomeOption, app, guard, home_for, out, say
 
@@ -81,13 +82,13 @@ def list_claims(
             return
         table = Table(title=f"{len(frame)} {name} claim(s)")
         for column in _COLUMNS[name]:
-            if column == "key":
-                table.add_column(column, no_wrap=True, min_width=19)
+            if column in ("key", "status"):
+                table.add_column(column, no_wrap=True)
             else:
                 table.add_column(column, overflow="fold")
         for row in frame.to_dict(orient="records"):
-            table.add_row(
-                *(cell_text(row.get(column), _EVIDENCE_CHARS) for column in _COLUMNS[name])
+            table.add_row(  # Text: a document's words are never read as rich markup
+                *(Text(cell_text(row.get(column), _EVIDENCE_CHARS)) for column in _COLUMNS[name])
             )
         out.print(table)
 

@@ -385,3 +385,23 @@ def test_events_of_a_document_an_analyst_judged_off_topic_leave_the_timeline(hom
     api.review.edit("relevance", key, relevant=False, note="a court listing")
     assert "ev-e3" not in set(api.timeline()["event_id"])
     assert "ev-e1" in set(api.timeline()["event_id"])
+
+
+def test_the_review_table_prints_hostile_text_as_written(home: Path) -> None:
+    from typer.testing import CliRunner
+
+    from carintel.cli import app
+
+    conn = db.connect(home / "carintel.duckdb")
+    try:
+        conn.execute(
+            "UPDATE documents SET title = '[/bold] [link=x]Cheap[/link]' WHERE doc_id = 'd1'"
+        )
+        publish(conn, home / "carintel.duckdb")
+    finally:
+        conn.close()
+    result = CliRunner().invoke(app, ["--home", str(home), "review", "mentions"])
+    assert result.exit_code == 0, result.output
+    assert "[/bold]" in result.output and "[link=x]" in result.output  # not read as markup
+    listed = CliRunner().invoke(app, ["--home", str(home), "review", "events", "--format", "json"])
+    assert {row["key"] for row in json.loads(listed.output)} == {"ev-e1", "ev-e2", "ev-e3", "ev-e4"}
