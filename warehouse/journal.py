@@ -139,6 +139,11 @@ def parse_correction(data: object) -> Correction:
         raise CorrectionError(f"'at' {at!r} is not an ISO 8601 time") from None
     if parsed.tzinfo is None:
         raise CorrectionError(f"'at' {at!r} has no UTC offset")
+    if kind in ("mention", "sentiment", "relevance") and not isinstance(claim.get("doc_id"), str):
+        raise CorrectionError(
+            f"a {kind} decision's 'claim' names its document ('doc_id'): the views find the "
+            "claims to check by it"
+        )
     note = data.get("note")
     if note is not None and not isinstance(note, str):
         raise CorrectionError("'note' is text")

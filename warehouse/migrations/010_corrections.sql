@@ -38,3 +38,11 @@ COMMENT ON COLUMN event_report_keys.doc_id IS 'event_reports.doc_id';
 COMMENT ON COLUMN event_report_keys.sentence_start IS 'event_reports.sentence_start';
 COMMENT ON COLUMN event_report_keys.type IS 'event_reports.type';
 COMMENT ON COLUMN event_report_keys.claim_key IS 'The report''s event key.';
+
+-- The claim keys of document claims (README, "Reviewing claims"), one definition for the views
+-- and queries that need them. A key must never change: these are part of the schema.
+CREATE MACRO mention_claim_key(url, entity_id, surface) AS
+    'mn-' || left(sha256(url || '|' || entity_id || '|' || lower(surface)), 16);
+CREATE MACRO sentiment_claim_key(url, entity_id) AS
+    'se-' || left(sha256(url || '|' || entity_id), 16);
+CREATE MACRO relevance_claim_key(url) AS 'rv-' || left(sha256(url), 16);

@@ -1,22 +1,34 @@
--- Mention links to review: one row per claim (a name, in a document, linked to an entity) of
--- the view mentions_all, with the text around its first mention as evidence; the most
--- mentioned first. $start, $end DATE: the document's UTC publication day (NULL: all);
--- $status (NULL: all).
-WITH claims AS (
+-- Mention links to review: one row per claim (a name, in a document, linked to an entity) with
+-- its key (as the view mentions_all gives it) and status, and the text around its first mention
+-- as evidence; the most mentioned first. $start, $end DATE: the document's UTC publication day
+-- (NULL: all; only those documents' mentions are keyed); $status (NULL: all).
+WITH week_documents AS (
+    SELECT doc_id, coalesce(canonical_url, url, doc_id) AS url
+    FROM documents
+    WHERE $start::DATE IS NULL
+       OR CAST(timezone('UTC', coalesce(published_at, first_seen_at)) AS DATE)
+          BETWEEN $start::DATE AND $end::DATE
+),
+keyed AS (
+    SELECT m.*, mention_claim_key(w.url, m.entity_id, m.surface) AS claim_key
+    FROM mentions m
+    JOIN week_documents w USING (doc_id)
+),
+claims AS (
     SELECT
-        m.claim_key,
-        any_value(m.review_status) AS status,
-        m.doc_id,
-        m.entity_id,
-        any_value(m.surface) AS surface,
+        k.claim_key,
+        coalesce(any_value(c.status), 'unreviewed') AS status,
+        k.doc_id,
+        k.entity_id,
+        any_value(k.surface) AS surface,
         count(*) AS mentions,
-        arg_min(m.field, (m.field <> 'title', m.char_start)) AS field,
-        min(m.char_start) FILTER (WHERE m.field = 'text') AS text_start,
-        any_value(m.reviewer) AS reviewer,
-        any_value(m.review_note) AS review_note,
-        any_value(m.reviewed_at) AS reviewed_at
-    FROM mentions_all m
-    GROUP BY m.claim_key, m.doc_id, m.entity_id
+        min(k.char_start) FILTER (WHERE k.field = 'text') AS text_start,
+        any_value(c.reviewer) AS reviewer,
+        any_value(c.note) AS review_note,
+        any_value(c.decided_at) AS reviewed_at
+    FROM keyed k
+    LEFT JOIN claim_decisions c ON c.kind = 'mention' AND c.claim_key = k.claim_key
+    GROUP BY k.claim_key, k.doc_id, k.entity_id
 )
 SELECT
     c.claim_key AS key,
@@ -38,8 +50,5 @@ SELECT
 FROM claims c
 JOIN documents d ON d.doc_id = c.doc_id
 LEFT JOIN entities e ON e.entity_id = c.entity_id
-WHERE ($start::DATE IS NULL
-       OR CAST(timezone('UTC', coalesce(d.published_at, d.first_seen_at)) AS DATE)
-          BETWEEN $start::DATE AND $end::DATE)
-  AND ($status::VARCHAR IS NULL OR c.status = $status::VARCHAR)
+WHERE $status::VARCHAR IS NULL OR c.status = $status::VARCHAR
 ORDER BY impact DESC, key;

@@ -1,6 +1,8 @@
 -- How many of the week's claims analysts reviewed, for the report's footer: events first
 -- reported in the week, the mention links, entity sentiment and relevance of the week's
 -- documents, and the relationships the week's events propose (or proposed, for accepted ones).
+-- Document claims are counted without their keys (a mention claim is a document, an entity and
+-- a name; the decisions name their document), so the footer stays cheap on a large warehouse.
 -- $start, $end: the week's Monday and Sunday (inclusive), as DATE.
 WITH week_documents AS (
     SELECT doc_id
@@ -13,17 +15,16 @@ week_events AS (
     FROM events_all
     WHERE CAST(timezone('UTC', first_reported_at) AS DATE) BETWEEN $start AND $end
 ),
+document_claims AS (
+    SELECT count(DISTINCT (doc_id, entity_id, lower(surface))) AS claims
+    FROM mentions WHERE doc_id IN (SELECT doc_id FROM week_documents)
+    UNION ALL
+    SELECT count(*) FROM entity_sentiment WHERE doc_id IN (SELECT doc_id FROM week_documents)
+    UNION ALL
+    SELECT count(*) FROM document_relevance WHERE doc_id IN (SELECT doc_id FROM week_documents)
+),
 claims AS (
     SELECT DISTINCT 'event' AS kind, event_id AS claim_key, review_status FROM week_events
-    UNION
-    SELECT DISTINCT 'mention', claim_key, review_status
-    FROM mentions_all JOIN week_documents USING (doc_id)
-    UNION
-    SELECT DISTINCT 'sentiment', claim_key, review_status
-    FROM entity_sentiment_all JOIN week_documents USING (doc_id)
-    UNION
-    SELECT DISTINCT 'relevance', claim_key, review_status
-    FROM document_relevance_all JOIN week_documents USING (doc_id)
     UNION
     SELECT DISTINCT 'relationship', r.claim_key, r.decision_status
     FROM relationships_all r JOIN week_events e USING (event_id)
@@ -32,11 +33,17 @@ claims AS (
     SELECT DISTINCT 'relationship', 'rl-' || r.rel_id, 'confirmed'
     FROM reviewed_relationships r JOIN week_events e USING (event_id)
     WHERE r.origin = 'analyst'
+    UNION
+    SELECT kind, claim_key, status
+    FROM claim_decisions
+    WHERE kind IN ('mention', 'sentiment', 'relevance')
+      AND claim ->> 'doc_id' IN (SELECT doc_id FROM week_documents)
 )
 SELECT
     count(*) FILTER (WHERE review_status <> 'unreviewed') AS reviewed,
     count(*) FILTER (WHERE review_status = 'confirmed') AS confirmed,
     count(*) FILTER (WHERE review_status = 'rejected') AS rejected,
     count(*) FILTER (WHERE review_status = 'edited') AS edited,
-    count(*) AS claims
+    count(*) FILTER (WHERE kind IN ('event', 'relationship'))
+        + (SELECT sum(claims) FROM document_claims) AS claims
 FROM claims;

@@ -4,7 +4,7 @@
 CREATE OR REPLACE VIEW document_relevance_all AS
 WITH keyed AS (
     SELECT r.*,
-           'rv-' || left(sha256(coalesce(d.canonical_url, d.url, r.doc_id)), 16) AS claim_key
+           relevance_claim_key(coalesce(d.canonical_url, d.url, r.doc_id)) AS claim_key
     FROM document_relevance r
     LEFT JOIN documents d ON d.doc_id = r.doc_id
 )

@@ -4,8 +4,7 @@
 CREATE OR REPLACE VIEW entity_sentiment_all AS
 WITH keyed AS (
     SELECT s.*,
-           'se-' || left(sha256(coalesce(d.canonical_url, d.url, s.doc_id) || '|'
-                                || s.entity_id), 16) AS claim_key
+           sentiment_claim_key(coalesce(d.canonical_url, d.url, s.doc_id), s.entity_id) AS claim_key
     FROM entity_sentiment s
     LEFT JOIN documents d ON d.doc_id = s.doc_id
 )

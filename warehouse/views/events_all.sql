@@ -24,7 +24,10 @@ decided AS (
     WHERE n = 1
 ),
 off_topic AS (
-    SELECT doc_id FROM document_relevance_all WHERE review_status <> 'unreviewed' AND NOT relevant
+    SELECT doc_id
+    FROM document_relevance_all
+    WHERE doc_id IN (SELECT claim ->> 'doc_id' FROM claim_decisions WHERE kind = 'relevance')
+      AND review_status <> 'unreviewed' AND NOT relevant
 ),
 reports AS (
     SELECT r.event_id,

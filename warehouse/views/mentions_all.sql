@@ -5,8 +5,8 @@
 CREATE OR REPLACE VIEW mentions_all AS
 WITH keyed AS (
     SELECT m.*,
-           'mn-' || left(sha256(coalesce(d.canonical_url, d.url, m.doc_id) || '|' || m.entity_id
-                                || '|' || lower(m.surface)), 16) AS claim_key
+           mention_claim_key(coalesce(d.canonical_url, d.url, m.doc_id), m.entity_id, m.surface)
+               AS claim_key
     FROM mentions m
     LEFT JOIN documents d ON d.doc_id = m.doc_id
 )
