@@ -51,6 +51,7 @@ def test_a_decision_is_named_by_a_hash_of_its_content() -> None:
         ({"at": "yesterday"}, "not an ISO 8601 time"),
         ({"at": "2025-11-24T09:30:00"}, "no UTC offset"),
         ({"id": "c-forged"}, "does not match"),
+        ({"kind": "mention", "key": "mn-1"}, "names its document"),
     ],
 )  # fmt: skip
 def test_an_invalid_decision_says_what_is_wrong(changes: dict[str, object], message: str) -> None:
