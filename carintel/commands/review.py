@@ -107,8 +107,8 @@ def _register_list(command: str, kind: str) -> None:
         list_claims(ctx, kind, week, status, format, home)
 
     listing.__doc__ = (
-        f"List {command} claims with their key, review status, fields and evidence "
-        "(the highest impact first)."
+        f"List {kind} claims with their key, review status, fields and evidence, the highest "
+        "impact first (unreviewed ones unless --status says otherwise)."
     )
 
 
