@@ -30,6 +30,7 @@ import duckdb
 import pandas as pd
 
 from carintel.errors import CarintelError
+from carintel.review_api import Review
 from carintel_home import CHECKOUT_DATA, warehouse_file
 from reports.data import latest_week, parse_week
 from warehouse import analyst as reads
@@ -47,6 +48,7 @@ __all__ = [
     "mentions",
     "relationships",
     "resolve_entity",
+    "review",
     "sentiment_trend",
     "share_of_voice",
     "social_buzz",
@@ -502,3 +504,11 @@ def alliances(
         return reads.relationships(
             conn, None if entity is None else _resolve(conn, entity), bool(include_proposed), day
         )
+
+
+# --- review ------------------------------------------------------------------------------------
+
+review = Review(warehouse_path)
+"""Analysts' review of claims: `api.review.events(week=...)` lists claims with their status,
+`api.review.reject("event", key, note=...)`, `confirm`, `edit`, `export`, `import_decisions`
+(see `carintel.review_api.Review`)."""

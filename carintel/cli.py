@@ -6,7 +6,8 @@ not fatal), 1 error, 2 configuration error, 3 crawl failed (nothing could be fet
 error, 5 report error, 75 another run holds the lock (try later), 130 interrupted.
 
 The commands live in `carintel.commands`: `pipeline` (init, crawl, load, enrich, report, run),
-`reading` (sql, status, sources check, annotate, schedule, schema, export, lab) and `models`;
+`reading` (sql, status, sources check, annotate, schedule, schema, export, lab), `models`
+and `review`;
 importing them registers them on the app of `carintel.commands.common`.
 """
 
@@ -14,11 +15,11 @@ from __future__ import annotations
 
 import sys
 
-from carintel.commands import models, pipeline, reading
+from carintel.commands import models, pipeline, reading, review
 from carintel.commands.common import app
 from carintel.errors import EXIT_INTERRUPTED
 
-_COMMAND_GROUPS = (pipeline, reading, models)
+_COMMAND_GROUPS = (pipeline, reading, models, review)
 
 
 def main() -> None:

@@ -190,11 +190,13 @@ def enrich_warehouse(
     enricher: Enricher,
     progress: Callable[[int, int], None] | None = None,
     batch_documents: int = 64,
+    rebuild: bool = False,
 ) -> EnrichResult:
-    """Enrich every document not yet enriched at this enricher's version, batch by batch."""
+    """Enrich every document not yet enriched at this enricher's version, batch by batch; with
+    `rebuild`, every document (analysts' decisions are data of their own: they stay)."""
     version = enricher.version()
     started = datetime.now(UTC)
-    pending = pending_documents(conn, STAGE, version)
+    pending = pending_documents(conn, STAGE, version, rebuild)
     mentions = unlinked = people_and_places = 0
     for start in range(0, len(pending), batch_documents):
         batch = pending[start : start + batch_documents]

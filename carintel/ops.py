@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shlex
 import shutil
 import sys
@@ -72,11 +73,21 @@ def schedule_entry(kind: str, home: Home, weekday: int, hour: int, minute: int) 
     raise CarintelError(f"unknown schedule format {kind!r}: use cron or systemd")
 
 
-def lab_command(home: Home) -> list[str]:
-    return [
+def running_as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def lab_command(home: Home, as_root: bool | None = None) -> list[str]:
+    """The JupyterLab command `carintel lab` runs. As root (a container, most often) JupyterLab
+    refuses to start ("Running as root is not recommended") unless given `--allow-root`, so it
+    is passed then; `as_root` None asks the operating system."""
+    command = [
         sys.executable, "-m", "jupyterlab", f"--notebook-dir={notebooks_dir()}",
         "--ServerApp.open_browser=True",
     ]  # fmt: skip
+    if running_as_root() if as_root is None else as_root:
+        command.append("--allow-root")
+    return command
 
 
 def print_schema(home: Home, out: Console) -> None:

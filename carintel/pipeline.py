@@ -26,7 +26,8 @@ from carintel.config import (
 from carintel.errors import CrawlError
 from carintel.lock import writer_lock
 from carintel.paths import Home
-from warehouse.loader import LoadResult, load_landing, sync_watchlist
+from carintel_home import journal_file
+from warehouse.loader import LoadResult, load_journal, load_landing, sync_watchlist
 from warehouse.snapshot import publish
 
 if TYPE_CHECKING:  # torch and transformers take seconds to import: only `enrich` pays for them
@@ -38,12 +39,17 @@ Progress = Callable[[int, int], None]
 @contextmanager
 def writer(home: Home) -> Iterator[duckdb.DuckDBPyConnection]:
     """The warehouse's writing connection, under the writer lock. On success the new state is
-    published as the read snapshot before the connection closes."""
+    published as the read snapshot before the connection closes. Analysts' decisions (the
+    review journal) are loaded before the step and again before publishing, so a decision made
+    while the step ran is in the snapshot it publishes."""
     home.ensure()
+    journal = journal_file(home.warehouse)
     with writer_lock(home.lock):
         conn = warehouse.connect(home.warehouse)
         try:
+            load_journal(conn, journal)
             yield conn
+            load_journal(conn, journal)
             publish(conn, home.warehouse)
         finally:
             conn.close()
@@ -107,14 +113,16 @@ def enrich(
     watchlist: Watchlist,
     config: EnrichConfig,
     progress: Progress | None = None,
+    rebuild: bool = False,
 ) -> EnrichResult:
-    """Enrich every document not yet enriched with this watchlist and these models."""
+    """Enrich every document not yet enriched with this watchlist and these models (with
+    `rebuild`, every document, e.g. after a model upgrade)."""
     from carintel.enrichment import build_enricher, enrich_warehouse
 
     enricher = build_enricher(watchlist, config)  # load the models before taking the lock
     with writer(home) as conn:
         _sync(conn, watchlist)  # mentions must point at entities the warehouse knows
-        return enrich_warehouse(conn, enricher, progress)
+        return enrich_warehouse(conn, enricher, progress, rebuild=rebuild)
 
 
 def report(home: Home, week: str | None) -> Any:

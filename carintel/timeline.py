@@ -3,10 +3,12 @@ and assign documents to stories. Reads and writes the warehouse in one transacti
 
 - Events: every report in `event_reports` is merged again (`enrich.events.merge_events`: ids
   are a hash of the merge key, so they stay stable), and `timeline_events`, `event_parties` and
-  `event_reports.event_id` are rewritten.
+  `event_reports.event_id` are rewritten; each report keeps its own key
+  (`event_report_keys`), which analysts' decisions about events name.
 - Proposed relationships: `enrich.relationships.propose_relationships` reads the merged events'
   roles; each proposal becomes a `relationships` row with `review_status = 'proposed'`, its
-  evidence, event id and confidence. An analyst accepts it by adding it to the watchlist.
+  evidence, event id and confidence. An analyst accepts it with `carintel review confirm
+  relationship KEY` (or by adding it to the watchlist); accepted ones are never proposed again.
 - Claim thresholds: the confidence above which the report shows an event (chosen on the claims
   dev set, carried by the event model) goes to `claim_thresholds`.
 - Stories: documents without a story are compared (MinHash for near-copies, the encoder's
@@ -27,7 +29,7 @@ import numpy as np
 
 from enrich.dates import ResolvedDate
 from enrich.embeddings import Encoder, embed_documents
-from enrich.events import ExtractedEvent, Party, TimelineEvent, merge_events
+from enrich.events import ExtractedEvent, Party, TimelineEvent, merge_events, report_key
 from enrich.relationships import EventClaim, KnownRelations
 from enrich.relationships import propose_relationships as propose
 from enrich.stories import StoryConfig, StoryDoc, StoryMember, assign_stories, minhash
@@ -65,7 +67,10 @@ def _report(row: Sequence[Any]) -> ExtractedEvent:
 def merge_timeline(conn: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     reports = [_report(r) for r in writes.event_reports(conn)]
     merged = merge_events(reports)
-    writes.replace_timeline_events(conn, [_event_rows(event) for event in merged])
+    keys = [
+        (report_key(r), r.doc_id, r.evidence_span[0], r.type) for r in reports
+    ]  # a decision about any report's key applies to the event it merged into (view events_all)
+    writes.replace_timeline_events(conn, [_event_rows(event) for event in merged], keys)
     return len(reports), len(merged)
 
 

@@ -18,10 +18,12 @@ __all__ = [
     "CHECKOUT_DATA",
     "DEFAULT_HOME",
     "HOME_ENV",
+    "JOURNAL",
     "LANDING",
     "STATE",
     "WAREHOUSE_FILE",
     "home_root",
+    "journal_file",
     "new_run_id",
     "warehouse_file",
 ]
@@ -32,6 +34,9 @@ CHECKOUT_DATA = Path(__file__).resolve().parent.parent / "data"
 """The source checkout's data folder (what `carintel lab` and notebooks/ read by default)."""
 WAREHOUSE_FILE = "carintel.duckdb"
 LANDING = "landing"
+JOURNAL = Path("reviews") / "journal.jsonl"
+"""Analysts' decisions about claims, appended one JSON line each and never rewritten
+(`carintel review`, `carintel.api.review`); the writer loads it like a landing file."""
 STATE = "state"
 
 
@@ -49,6 +54,12 @@ def warehouse_file(
     if target is not None and Path(target).suffix == ".duckdb":
         return Path(target).expanduser()
     return home_root(target, default) / WAREHOUSE_FILE
+
+
+def journal_file(warehouse: Path) -> Path:
+    """The review journal of the home that holds `warehouse` (its writer's file or its read
+    snapshot)."""
+    return warehouse.parent / JOURNAL
 
 
 def new_run_id(at: datetime | None = None) -> str:

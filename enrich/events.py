@@ -621,6 +621,14 @@ def _event_id(event_type: str, party_ids: Sequence[str], bucket: str) -> str:
     return "ev-" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+def report_key(event: ExtractedEvent) -> str:
+    """The key of one report as `merge_events` groups it (type, sorted party ids, date bucket),
+    in the form of an event id: a merged event's id is the key of one of its reports, and every
+    report keeps its own key however the reports merge."""
+    ids = tuple(sorted({p.entity_id for p in event.parties}))
+    return _event_id(event.type, ids, _bucket(event.date))
+
+
 def _main_role(counts: Counter[str]) -> str:
     """The most reported specific role; "subject" only when no report gives one."""
     return max(counts, key=lambda role: (role != "subject", counts[role], role))

@@ -116,6 +116,37 @@ def _styled(fig: Any, title: str, height: int = 420) -> Any:
     return fig
 
 
+REVIEW_STATUSES: Mapping[str, str] = {
+    "unreviewed": "#b0b7c3",
+    "confirmed": "#2e7d32",
+    "edited": "#f9a825",
+    "rejected": "#c62828",
+}
+"""The review statuses in the order `review_chart` stacks them, with their colours."""
+
+
+def review_chart(counts: pd.DataFrame, title: str = "Claims by review status") -> Any:
+    """A stacked bar per kind of claim of `counts` (`carintel.api.review.status_counts`: a
+    `kind` column and one column per status), or a note-like empty figure when it has none.
+
+    >>> charts.review_chart(api.review.status_counts(week="2025-W48"))
+    """
+    present = [s for s in REVIEW_STATUSES if s in counts.columns]
+    if counts.empty or not present or int(counts[present].to_numpy().sum()) == 0:
+        return _empty_figure(title, "No claims in this period.")
+    fig = go.Figure()
+    for status in present:
+        fig.add_bar(
+            name=status,
+            x=[html.escape(str(kind)) for kind in counts["kind"]],
+            y=counts[status].tolist(),
+            marker_color=REVIEW_STATUSES[status],
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title_text="claims")
+    return _styled(fig, title, height=360)
+
+
 def trend_chart(
     frame: pd.DataFrame,
     value: str,

@@ -167,6 +167,7 @@ class WeeklyChanges:
     quiet_sources: pd.DataFrame = field(default_factory=_no_rows)
     sentiment_available: bool = False
     claim_counts: ClaimCounts = field(default_factory=lambda: ClaimCounts())
+    review_counts: ReviewCounts = field(default_factory=lambda: ReviewCounts())
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,19 @@ class ClaimCounts:
     lower_confidence_events: int = 0
     lower_confidence_relationships: int = 0
     min_confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class ReviewCounts:
+    """The week's claims analysts reviewed (`carintel review`; weekly_review_counts.sql): events
+    first reported in the week, the week's documents' mention links, entity sentiment and
+    relevance, and the relationships the week's events propose."""
+
+    reviewed: int = 0
+    confirmed: int = 0
+    rejected: int = 0
+    edited: int = 0
+    claims: int = 0
 
 
 def _sentiment_movers(entities: pd.DataFrame) -> pd.DataFrame:
@@ -225,6 +239,7 @@ def load_changes(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> Wee
         quiet_sources=reads.quiet_sources(conn, end),
         sentiment_available=reads.sentiment_scores(conn, start, end) > 0,
         claim_counts=ClaimCounts(*counts) if counts is not None else ClaimCounts(),
+        review_counts=ReviewCounts(*reads.review_counts(conn, start, end)),
     )
 
 

@@ -160,12 +160,48 @@ def _event_items(frame: pd.DataFrame) -> list[str]:
         count = int(row.source_count)
         evidence = _cut(row.evidence)
         items.append(
-            f"<strong>{fmt.e(_words(row.type))}</strong>: {fmt.e(row.parties) or 'no linked party'}"
+            _review_badge(getattr(row, "review_status", None))
+            + f"<strong>{fmt.e(_words(row.type))}</strong>: "
+            f"{fmt.e(row.parties) or 'no linked party'}"
             f" · {fmt.e(_event_date(row.event_date, row.date_precision))} · {fmt.e(row.stage)}"
             f" · {fmt.plural(count, 'source')}: {_sources_html(row.titles, row.urls)}"
             + (f'<br><q class="carintel-evidence">{html.escape(evidence)}</q>' if evidence else "")
         )
     return items
+
+
+REVIEW_BADGES = {"confirmed": "confirmed by an analyst", "edited": "edited by an analyst"}
+
+
+def _review_badge(status: object) -> str:
+    """A badge for a claim an analyst confirmed or edited (none for an unreviewed one)."""
+    label = REVIEW_BADGES.get(fmt.text(status))
+    return f'<span class="carintel-badge carintel-reviewed">{fmt.e(label)}</span> ' if label else ""
+
+
+def _md_badge(status: object) -> str:
+    label = REVIEW_BADGES.get(fmt.text(status))
+    return f"({label}) " if label else ""
+
+
+def reviews_text(report: WeeklyReport) -> str:
+    """How many of the week's claims analysts reviewed (the report's last line)."""
+    counts = report.changes.review_counts
+    if not counts.reviewed:
+        return (
+            f"No claim of this week reviewed yet ({fmt.plural(counts.claims, 'claim')}); "
+            "'carintel review events --week " + report.week + "' lists them."
+        )
+    return (
+        f"Analysts reviewed {fmt.plural(counts.reviewed, 'claim')} of this week's "
+        f"{counts.claims}: {counts.confirmed} confirmed, {counts.rejected} rejected, "
+        f"{counts.edited} edited."
+    )
+
+
+def reviews_html(report: WeeklyReport) -> str:
+    """The report's footer: how many of the week's claims analysts reviewed."""
+    return f'<p class="carintel-reviews">{fmt.e(reviews_text(report))}</p>'
 
 
 def new_events_html(report: WeeklyReport) -> str:
@@ -250,7 +286,8 @@ def proposed_relationships_html(report: WeeklyReport) -> str:
         3,
         title,
         _list(items),
-        "Suggested by this week's events and not reviewed: add the ones that hold to the "
+        "Suggested by this week's events: accept the ones that hold with 'carintel review "
+        "confirm relationship KEY' (keys: 'carintel review relationships'), or add them to the "
         "watchlist.",
     )
 
@@ -529,7 +566,8 @@ def changes_markdown(report: WeeklyReport, limit: int = MARKDOWN_ITEMS) -> list[
         lines.append(NO_EVENTS)
     for row in changes.new_events.head(limit).itertuples(index=False):
         lines.append(
-            f"- **{fmt.md(_words(row.type))}**: {fmt.md(row.parties) or 'no linked party'} · "
+            f"- {_md_badge(getattr(row, 'review_status', None))}**{fmt.md(_words(row.type))}**: "
+            f"{fmt.md(row.parties) or 'no linked party'} · "
             f"{fmt.md(_event_date(row.event_date, row.date_precision))} · {fmt.md(row.stage)} · "
             f"{fmt.plural(int(row.source_count), 'source')}: {_md_sources(row.titles, row.urls)}"
         )

@@ -247,6 +247,7 @@ def to_markdown(
         more = len(report.documents) - max_documents
         if more > 0:
             lines += ["", f"…and {fmt.plural(more, 'more document')} in the HTML report."]
+    lines += ["", f"_{fmt.md(sections.reviews_text(report))}_"]
     return "\n".join(lines) + "\n"
 
 

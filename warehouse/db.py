@@ -13,7 +13,9 @@ from pathlib import Path
 
 import duckdb
 
+from carintel_home import journal_file
 from warehouse import sql
+from warehouse.journal import CorrectionError, overlay_journal
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -56,7 +58,9 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    """A reader's connection. Fails clearly when there is no warehouse yet."""
+    """A reader's connection. Fails clearly when there is no warehouse yet. The home's review
+    journal is overlaid (`warehouse.journal.overlay_journal`), so a reader sees every decision
+    made, even one the writer has not loaded yet."""
     if not path.exists():
         raise WarehouseError(
             f"no warehouse at {path}. Run 'carintel run' (or 'carintel run --sample') first, "
@@ -70,6 +74,11 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
             "try again when it has finished."
         ) from exc
     _configure(conn)
+    try:
+        overlay_journal(conn, journal_file(path))
+    except (CorrectionError, duckdb.Error) as exc:
+        conn.close()
+        raise WarehouseError(f"cannot apply the review journal to {path}: {exc}") from exc
     return conn
 
 
@@ -83,6 +92,47 @@ def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConn
         conn.rollback()
         raise
     conn.commit()
+
+
+_COMMENTS = re.compile(r"'(?:[^']|'')*'|--[^\n]*")
+
+
+def _code(text: str) -> str:
+    """SQL without its comments and string literals."""
+    return _COMMENTS.sub(" ", text)
+
+
+def views_in_order() -> list[tuple[str, str]]:
+    """Every `views/NAME.sql`, each after the views it reads (a view reads another when that
+    one's name appears in its SQL as a word), else by name."""
+    views = dict(sql.files("views"))
+    names = {name.removesuffix(".sql"): name for name in views}
+    code = {name: _code(text) for name, text in views.items()}
+    reads = {
+        name: {
+            other
+            for stem, other in names.items()
+            if other != name and re.search(rf"\b{re.escape(stem)}\b", code[name])
+        }
+        for name in views
+    }
+    ordered: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in ordered:
+            return
+        if name in visiting:
+            raise WarehouseError(f"view {name} reads itself through other views")
+        visiting.add(name)
+        for other in sorted(reads[name]):
+            visit(other)
+        visiting.discard(name)
+        ordered.append(name)
+
+    for name in sorted(views):
+        visit(name)
+    return [(name, views[name]) for name in ordered]
 
 
 def applied_versions(conn: duckdb.DuckDBPyConnection) -> set[int]:
@@ -108,7 +158,7 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> list[str]:
             raise WarehouseError(f"migration {name} failed: {exc}") from exc
         applied.append(name)
     with transaction(conn):
-        for name, view in sql.files("views"):
+        for name, view in views_in_order():
             try:
                 conn.execute(view)
             except duckdb.Error as exc:

@@ -49,9 +49,14 @@ class EnrichmentRows:
     event_reports: list[dict[str, Any]] = field(default_factory=list)
 
 
-def pending_documents(conn: duckdb.DuckDBPyConnection, stage: str, version: str) -> list[str]:
-    """Ids of documents that `stage` has not processed at `version` (new, or older version)."""
-    rows = sql.rows(conn, "pending_documents", {"stage": stage, "version": version})
+def pending_documents(
+    conn: duckdb.DuckDBPyConnection, stage: str, version: str, rebuild: bool = False
+) -> list[str]:
+    """Ids of documents that `stage` has not processed at `version` (new, or older version);
+    with `rebuild`, every document."""
+    rows = sql.rows(
+        conn, "pending_documents", {"stage": stage, "version": version, "rebuild": rebuild}
+    )
     return [r[0] for r in rows]
 
 

@@ -6,6 +6,8 @@
   was still writing) is loaded again, and only its new documents are added.
 - Documents are deduplicated by canonical URL and by content hash, against the warehouse and
   within the file; every URL seen is kept in `document_urls`.
+- The review journal (analysts' decisions, `warehouse.journal`) is loaded the same way: in one
+  transaction, each decision once (by its content hash), whatever was loaded before.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import duckdb
 
 from warehouse import sql
 from warehouse.db import WarehouseError, transaction
+from warehouse.journal import CorrectionError, read_journal, rows
 
 Progress = Callable[[int, int, str], None]
 
@@ -184,6 +187,27 @@ def load_landing(
         for d in sorted({p.parent for p in landing_dir.glob("*/stats-*.json")})
     )
     return LoadResult(tuple(results), runs)
+
+
+# -- the review journal ----------------------------------------------------------------------
+
+
+def load_journal(conn: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """Load the review journal into `corrections` in one transaction; returns the decisions
+    added (loading twice adds nothing; a journal that does not exist adds nothing)."""
+    try:
+        read = read_journal(path)
+    except CorrectionError as exc:
+        raise WarehouseError(str(exc)) from exc
+    if not read.corrections:
+        return 0
+    try:
+        with transaction(conn):
+            before = _scalar(conn, "count_corrections")
+            sql.run_many(conn, "insert_correction", rows(read.corrections))
+            return _scalar(conn, "count_corrections") - before
+    except duckdb.Error as exc:
+        raise WarehouseError(f"loading the review journal {path} failed: {exc}") from exc
 
 
 # -- the watchlist ---------------------------------------------------------------------------

@@ -25,11 +25,15 @@ def event_reports(conn: duckdb.DuckDBPyConnection) -> list[Row]:
 def replace_timeline_events(
     conn: duckdb.DuckDBPyConnection,
     events: Iterable[tuple[Row, Sequence[Row], Sequence[Row]]],
+    report_keys: Sequence[Row] = (),
 ) -> None:
     """Rewrite the merged events in one transaction: each item is (event row for
     `insert_timeline_event.sql`, party rows for `insert_event_party.sql`, report links for
-    `link_event_report.sql`)."""
+    `link_event_report.sql`); `report_keys` are (claim_key, doc_id, sentence_start, type) rows
+    for `set_report_claim_key.sql`."""
     with transaction(conn):
+        sql.run(conn, "clear_report_claim_keys")
+        sql.run_many(conn, "set_report_claim_key", report_keys)
         sql.run(conn, "clear_timeline_events")
         for event, parties, links in events:
             sql.run(conn, "insert_timeline_event", event)

@@ -87,6 +87,16 @@ def claim_counts(
     return int(found[0]), int(found[1]), int(found[2]), float(found[3])
 
 
+def review_counts(
+    conn: duckdb.DuckDBPyConnection, start: date, end: date
+) -> tuple[int, int, int, int, int]:
+    """The week's claims analysts reviewed, confirmed, rejected and edited, and all the week's
+    claims (`weekly_review_counts.sql`)."""
+    found = sql.rows(conn, "weekly_review_counts", _week(start, end))
+    reviewed, confirmed, rejected, edited, claims = found[0] if found else (0, 0, 0, 0, 0)
+    return int(reviewed), int(confirmed), int(rejected), int(edited), int(claims)
+
+
 def events(
     conn: duckdb.DuckDBPyConnection, start: date, end: date, *, background: bool
 ) -> pd.DataFrame:

@@ -34,7 +34,9 @@ from carintel.paths import Home
 console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 T = TypeVar("T")
-WRITING_COMMANDS = frozenset({"init", "crawl", "load", "enrich", "run", "weekly"})
+WRITING_COMMANDS = frozenset(
+    {"init", "crawl", "load", "enrich", "run", "weekly", "confirm", "reject", "edit", "import"}
+)  # review decisions write the journal, not the warehouse, but are logged like the others
 
 app = typer.Typer(
     name="carintel",

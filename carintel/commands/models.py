@@ -10,10 +10,12 @@ from typing import Annotated
 import typer
 
 from carintel.commands.common import (
+    HomeOption,
     ModelsOption,
     WatchlistOption,
     console,
     guard,
+    home_for,
     models_app,
     say,
 )
@@ -72,6 +74,7 @@ def models_fetch(
 
 @models_app.command("train")
 def models_train(
+    ctx: typer.Context,
     kind: Annotated[str, typer.Argument(help="ner | sentiment | events | relevance | entity-tone")],
     seed: Annotated[int, typer.Option(help="Random seed (ner, sentiment).")] = 13,
     minilm: Annotated[
@@ -80,6 +83,24 @@ def models_train(
             "--minilm", help="sentiment: rebuild the smaller model (bundled-minilm) instead."
         ),
     ] = False,
+    with_corrections: Annotated[
+        bool,
+        typer.Option(
+            "--with-corrections",
+            help="events: add this home's review decisions as training examples (rejected "
+            "events as 'none') and write the head to --out, never over the bundled one.",
+        ),
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="With --with-corrections: the new head's folder (default HOME/models/"
+            "events-with-corrections); point config/enrich.yaml 'events: {source: DIR}' at it.",
+            show_default=False,
+        ),
+    ] = None,
+    home: HomeOption = None,
 ) -> None:
     """Rebuild a bundled model's artifacts deterministically from ../shared/datasets (ner,
     sentiment: the commercially usable sets only) or from the written examples (events;
@@ -102,6 +123,8 @@ def models_train(
         if kind not in MODEL_KINDS:
             raise CarintelError(f"unknown model {kind!r}: use one of {', '.join(MODEL_KINDS)}")
         argv = ["train"] if kind == "events" else ["train", kind, "--seed", str(seed)]
+        if with_corrections:
+            argv += _corrections_argv(ctx, kind, out, home)
         if minilm and kind == "sentiment":
             argv += ["--base", "minilm"]
         code = _delegate(kind, argv)
@@ -112,6 +135,42 @@ def models_train(
         raise typer.Exit(code)
 
     guard(body)
+
+
+def _events_head(source: str) -> list[str]:
+    """The event trainer's arguments naming the head `--source` names: bundled, bundled-minilm
+    or a folder (a head trained with --with-corrections, say)."""
+    from enrich.bases import MINILM
+    from enrich.events import head_base, head_folder
+    from enrich.models import ModelError
+
+    if source == "bundled":
+        return []
+    folder = head_folder(source)
+    try:
+        base = head_base(folder)
+    except ModelError as exc:
+        raise CarintelError(str(exc)) from exc
+    return ["--out", str(folder), *(["--base", "minilm"] if base is MINILM else [])]
+
+
+def _corrections_argv(
+    ctx: typer.Context, kind: str, out: Path | None, home: Path | None
+) -> list[str]:
+    """The event trainer's arguments for a head that learns from this home's decisions."""
+    from carintel.review import corrected_model_dir, write_training_file
+
+    if kind != "events":
+        raise CarintelError(
+            f"--with-corrections trains the event head only; for {kind}, 'carintel review "
+            f"training {kind} FILE' writes the decisions as training examples"
+        )
+    h = home_for(ctx, home)
+    target = corrected_model_dir(h.root, out)
+    examples = target.parent / f"{target.name}-corrections.jsonl"
+    count = write_training_file(h.read_warehouse, "events", examples)
+    say(f"{count} review decision(s) as training examples ({examples}); the head goes to {target}")
+    return ["--corrections", str(examples), "--out", str(target)]
 
 
 @models_app.command("eval")
@@ -186,7 +245,7 @@ def models_eval(
                 f"unknown model {kind!r}: use one of {', '.join(MODEL_KINDS)} or claims"
             )
         if kind == "events":
-            raise typer.Exit(_delegate("events", ["eval"]))
+            raise typer.Exit(_delegate("events", ["eval", *_events_head(source)]))
         argv = ["eval", *([kind] if kind else []), *(["--int8"] if int8 else [])]
         argv += ["--source", source]
         raise typer.Exit(_delegate(kind or "ner", argv))

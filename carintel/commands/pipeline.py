@@ -119,7 +119,7 @@ def hint_quiet_sources(home: Home, sources: Sources) -> None:
         say(hint)
 
 
-def run_enrich(home: Home, watchlist: Watchlist, models: Path | None) -> Any:
+def run_enrich(home: Home, watchlist: Watchlist, models: Path | None, rebuild: bool = False) -> Any:
     from carintel.pipeline import enrich
 
     config = load_enrich_config(models)
@@ -130,6 +130,7 @@ def run_enrich(home: Home, watchlist: Watchlist, models: Path | None) -> Any:
             watchlist,
             config,
             lambda n, total: progress.update(task, total=total, completed=n),
+            rebuild=rebuild,
         )
     t = result.timeline
     say(
@@ -262,6 +263,14 @@ def enrich_command(
     ctx: typer.Context,
     watchlist: WatchlistOption = None,
     models: ModelsOption = None,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="Enrich every document again, not only new ones (e.g. after a model "
+            "upgrade). Analysts' decisions (carintel review) stay in force.",
+        ),
+    ] = False,
     home: HomeOption = None,
 ) -> None:
     """Enrich the documents not yet enriched with the current watchlist and models.
@@ -270,7 +279,7 @@ def enrich_command(
     places, sentiment, relevance, events and stories. A new watchlist or model
     version enriches again. Each batch is one transaction: a rerun completes an
     interrupted run and adds no duplicates."""
-    guard(lambda: run_enrich(home_for(ctx, home), load_watchlist(watchlist), models))
+    guard(lambda: run_enrich(home_for(ctx, home), load_watchlist(watchlist), models, rebuild))
 
 
 @report_app.command("weekly")

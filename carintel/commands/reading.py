@@ -228,11 +228,14 @@ def lab(
     ] = False,
     home: HomeOption = None,
 ) -> None:
-    """Open JupyterLab on the analyst notebooks, reading this home's warehouse."""
+    """Open JupyterLab on the analyst notebooks, reading this home's warehouse.
+
+    As root (in a container, say) it passes --allow-root, without which JupyterLab refuses
+    to start, and says so."""
     import os
     import subprocess
 
-    from carintel.ops import lab_command
+    from carintel.ops import lab_command, running_as_root
 
     def body() -> None:
         h = home_for(ctx, home)
@@ -240,7 +243,20 @@ def lab(
         if print_command:
             out.print(f"CARINTEL_HOME={h.root} " + " ".join(command), highlight=False)
             return
+        if running_as_root():
+            console.print(
+                "running as root (a container?): JupyterLab is started with --allow-root, "
+                "as it refuses root otherwise",
+                highlight=False,
+            )
         env = {**os.environ, "CARINTEL_HOME": str(h.root)}
-        raise typer.Exit(subprocess.call(command, env=env))
+        code = subprocess.call(command, env=env)
+        if code not in (0, 130):
+            console.print(
+                f"JupyterLab ended with exit code {code}; its messages above say why "
+                f"('carintel lab --print-command' shows the command to run by hand)",
+                highlight=False,
+            )
+        raise typer.Exit(code)
 
     guard(body)

@@ -18,7 +18,7 @@ import json
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -85,10 +85,17 @@ def article_sentences() -> list[dict[str, Any]]:
     return [{"text": text, "type": kind} for text, kind in rows.items()]
 
 
-def training_rows(train_file: Path = TRAIN_FILE, extra: bool = True) -> list[dict[str, Any]]:
-    """The head's training sentences: `train_file`, and with `extra` the EXTRA_TRAIN_FILES and
-    the claims train split (`article_sentences`); a sentence appears once (its first label)."""
-    rows = read_jsonl(train_file)
+def training_rows(
+    train_file: Path = TRAIN_FILE,
+    extra: bool = True,
+    corrections: Sequence[Mapping[str, Any]] = (),
+) -> list[dict[str, Any]]:
+    """The head's training sentences: `corrections` (analysts' decisions, `{"text", "type"}`,
+    a rejected event as "none"), then `train_file`, and with `extra` the EXTRA_TRAIN_FILES and
+    the claims train split (`article_sentences`); a sentence appears once (its first label, so
+    an analyst's label wins over the written one)."""
+    rows = [{"text": str(r["text"]), "type": str(r["type"])} for r in corrections]
+    rows += read_jsonl(train_file)
     if extra:
         for path in EXTRA_TRAIN_FILES:
             rows += read_jsonl(path)
@@ -147,12 +154,14 @@ def train(
     eval_file: Path = EVAL_FILE,
     lexical_weight: float = LEXICAL_WEIGHT,
     progress: Callable[[str], None] = print,
+    corrections: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
-    """Fit the head, write the artifacts and the model card; returns the evaluation."""
+    """Fit the head, write the artifacts and the model card; returns the evaluation.
+    `corrections`: analysts' decisions as training rows (`training_rows`)."""
     from safetensors.numpy import save_file
 
     started = time.perf_counter()
-    rows = training_rows(train_file)
+    rows = training_rows(train_file, corrections=corrections)
     unknown = {r["type"] for r in rows} - set(LABELS)
     if unknown:
         raise ValueError(f"training data: unknown types {sorted(unknown)}; use {LABELS}")
@@ -186,6 +195,7 @@ def train(
             :16
         ],
         "train_examples": len(rows),
+        "analyst_corrections": len(corrections),
         "min_confidence": threshold,
         "temperature": temperature,
         "temperature_fitted_on": eval_file.name,
@@ -510,6 +520,12 @@ def main(argv: list[str] | None = None) -> int:
         help=f"weight of the word features beside the embedding (default {LEXICAL_WEIGHT}; 0: off)",
     )
     parser.add_argument("--errors", action="store_true", help="list misclassified sentences")
+    parser.add_argument(
+        "--corrections",
+        type=Path,
+        help="analysts' decisions as training rows (JSON Lines of {text, type}; "
+        "carintel review training events FILE writes them)",
+    )
     args = parser.parse_args(argv)
     torch.set_num_threads(max(1, args.threads))
     base = MPNET if args.base == "mpnet" else MINILM
@@ -520,7 +536,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"l2 {l2:g}  min_confidence {threshold:.1f}  macro-F1 {macro:.3f}")
         return 0
     if args.command == "train":
-        results = train(encoder, args.out, lexical_weight=args.lexical_weight)
+        corrections = read_jsonl(args.corrections) if args.corrections else []
+        results = train(
+            encoder, args.out, lexical_weight=args.lexical_weight, corrections=corrections
+        )
     else:
         results = evaluate(ev.load_event_model(encoder, args.out))
         print(format_results(results))

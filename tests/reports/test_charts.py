@@ -118,3 +118,21 @@ def test_membership_matrix_marks_the_dates_each_relationship_held() -> None:
         "→ Huawei (subsidiary_of)": {"2022-01-01": "✓", "2025-01-15": "✓"},
     }
     assert isinstance(charts.membership_matrix({"2020": frame.iloc[:0]}, "hima"), charts.Note)
+
+
+def test_the_review_chart_stacks_each_kind_of_claim_by_status() -> None:
+    counts = pd.DataFrame(
+        {"kind": ["event", "mention"], "unreviewed": [3, 10], "confirmed": [1, 0],
+         "rejected": [1, 2], "edited": [0, 1]}
+    )  # fmt: skip
+    figure = charts.review_chart(counts)
+    assert [trace.name for trace in figure.data] == [
+        "unreviewed",
+        "confirmed",
+        "edited",
+        "rejected",
+    ]
+    assert list(figure.data[3].y) == [1, 2]
+    assert figure.layout.barmode == "stack"
+    empty = charts.review_chart(counts.assign(unreviewed=0, confirmed=0, rejected=0, edited=0))
+    assert "No claims" in empty.layout.annotations[0].text

@@ -1,7 +1,7 @@
 -- api_co_mentions: entities named in the same documents as $entity (carintel.api.co_mentions).
 -- share: the fraction of $entity's documents that also name the other entity.
 WITH focus AS (
-    SELECT DISTINCT doc_id FROM mentions WHERE entity_id = $entity
+    SELECT DISTINCT doc_id FROM reviewed_mentions WHERE entity_id = $entity
 )
 SELECT
     $entity::VARCHAR AS focus_id,
@@ -12,7 +12,7 @@ SELECT
     count(DISTINCT m.doc_id) AS documents,
     count(*) AS mentions,
     count(DISTINCT m.doc_id) / (SELECT count(*) FROM focus) AS share
-FROM mentions m
+FROM reviewed_mentions m
 JOIN focus f USING (doc_id)
 JOIN entities e ON e.entity_id = m.entity_id
 WHERE m.entity_id <> $entity

@@ -6,6 +6,8 @@
 -- end date is unknown held at some time before today, so it counts for past dates only); NULL: all.
 -- $entity: only those with the entity on either side (NULL: all).
 -- $include_proposed: also relationships proposed by extracted events (review_status proposed).
+-- Analysts' decisions apply (view reviewed_relationships): rejected proposals are left out,
+-- accepted ones are accepted relationships with origin 'analyst'.
 WITH bounded AS (
     SELECT
         r.*,
@@ -19,7 +21,7 @@ WITH bounded AS (
             WHEN 7 THEN last_day(try_cast(r.until || '-01' AS DATE))
             ELSE try_cast(r.until AS DATE)
         END AS ends_on
-    FROM relationships r
+    FROM reviewed_relationships r
 )
 SELECT
     b.rel_id,
@@ -39,7 +41,8 @@ SELECT
     b.note,
     b.source_url,
     b.evidence,
-    b.event_id
+    b.event_id,
+    b.origin
 FROM bounded b
 LEFT JOIN entities s ON s.entity_id = b.subject_id
 LEFT JOIN entities o ON o.entity_id = b.object_id

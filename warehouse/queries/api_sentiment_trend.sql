@@ -8,7 +8,7 @@ WITH scored AS (
         s.polarity,
         s.label,
         CAST(timezone('UTC', coalesce(d.published_at, d.first_seen_at)) AS DATE) AS day
-    FROM entity_sentiment s
+    FROM reviewed_entity_sentiment s
     JOIN documents d USING (doc_id)
     WHERE list_contains($entities::VARCHAR[], s.entity_id)
 ),

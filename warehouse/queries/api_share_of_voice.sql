@@ -7,7 +7,7 @@ WITH named AS (
         m.doc_id,
         m.entity_id,
         CAST(timezone('UTC', coalesce(d.published_at, d.first_seen_at)) AS DATE) AS day
-    FROM mentions m
+    FROM reviewed_mentions m
     JOIN documents d USING (doc_id)
     WHERE list_contains($entities::VARCHAR[], m.entity_id)
 ),

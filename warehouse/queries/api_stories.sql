@@ -9,7 +9,7 @@ WITH picked AS (
       AND ($entity::VARCHAR IS NULL OR story_id IN (
             SELECT s.story_id
             FROM document_stories s
-            JOIN mentions m USING (doc_id)
+            JOIN reviewed_mentions m USING (doc_id)
             WHERE m.entity_id = $entity::VARCHAR))
 ),
 members AS (

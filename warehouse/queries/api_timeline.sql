@@ -8,7 +8,7 @@ WITH parties AS (
         p.event_id,
         list(coalesce(e.name, p.entity_id) ORDER BY coalesce(e.name, p.entity_id)) AS parties,
         list(p.entity_id ORDER BY coalesce(e.name, p.entity_id)) AS party_ids
-    FROM event_parties p
+    FROM event_roles p
     LEFT JOIN entities e USING (entity_id)
     GROUP BY p.event_id
 )
@@ -25,7 +25,8 @@ SELECT
     list_filter(v.source_urls, lambda u: u IS NOT NULL) AS source_urls,
     coalesce(p.party_ids, []) AS party_ids,
     v.background,
-    v.confidence
+    v.confidence,
+    v.review_status
 FROM events v
 LEFT JOIN parties p USING (event_id)
 WHERE ($entities::VARCHAR[] IS NULL

@@ -13,16 +13,17 @@ week_documents AS (
 ),
 week_events AS (
     SELECT event_id, confidence, coalesce(background, false) AS background
-    FROM timeline_events
-    WHERE CAST(timezone('UTC', first_reported_at) AS DATE) BETWEEN $start AND $end
+    FROM events
+    WHERE review_status NOT IN ('confirmed', 'edited')
+      AND CAST(timezone('UTC', first_reported_at) AS DATE) BETWEEN $start AND $end
 )
 SELECT
-    (SELECT count(*) FROM document_relevance r JOIN week_documents USING (doc_id)
+    (SELECT count(*) FROM document_relevance_all r JOIN week_documents USING (doc_id)
      WHERE NOT r.relevant) AS off_topic_documents,
     (SELECT count(*) FROM week_events
      WHERE NOT background AND confidence < (SELECT value FROM threshold))
         AS lower_confidence_events,
-    (SELECT count(*) FROM relationships r JOIN week_events e USING (event_id)
+    (SELECT count(*) FROM reviewed_relationships r JOIN week_events e USING (event_id)
      WHERE r.origin = 'event' AND e.confidence < (SELECT value FROM threshold))
         AS lower_confidence_relationships,
     (SELECT value FROM threshold) AS min_confidence;

@@ -44,7 +44,7 @@ week_documents AS (
 companions AS (
     SELECT w.name_key, e.name, count(DISTINCT w.doc_id) AS documents
     FROM week_documents w
-    JOIN mentions m USING (doc_id)
+    JOIN reviewed_mentions m USING (doc_id)
     JOIN entities e USING (entity_id)
     WHERE e.type IN ('company', 'venture', 'brand')
     GROUP BY w.name_key, e.name

@@ -32,7 +32,7 @@ tone AS (
         first(d.canonical_url ORDER BY abs(s.polarity) DESC, n.doc_id)
             FILTER (WHERE n.day >= $start AND s.polarity IS NOT NULL) AS strongest_url
     FROM named n
-    JOIN entity_sentiment s USING (doc_id, entity_id)
+    JOIN reviewed_entity_sentiment s USING (doc_id, entity_id)
     JOIN claim_documents USING (doc_id)
     JOIN documents d USING (doc_id)
     GROUP BY n.entity_id

@@ -1,6 +1,8 @@
 -- The week's events, with their parties, evidence and reporting documents, most sources first,
 -- then earliest, then event_id; only events at or above the report's confidence threshold
--- (claim_thresholds 'event'; the rest are counted by weekly_claim_counts.sql).
+-- (claim_thresholds 'event'; the rest are counted by weekly_claim_counts.sql), or that an
+-- analyst confirmed or edited. Analysts' decisions apply (view events): no rejected event,
+-- edited types, dates and parties; review_status marks the reviewed ones.
 -- $background = false: new developments, first reported in the week (first_reported_at, UTC
 -- day) and not dated well before it (timeline_events.background).
 -- $background = true: background the week's documents recall: events dated well before their
@@ -19,8 +21,9 @@ reported_this_week AS (
 ),
 week_events AS (
     SELECT *
-    FROM timeline_events
-    WHERE confidence >= (SELECT value FROM threshold)
+    FROM events
+    WHERE (confidence >= (SELECT value FROM threshold)
+           OR review_status IN ('confirmed', 'edited'))
       AND coalesce(background, false) = $background
       AND CASE
           WHEN $background THEN event_id IN (SELECT event_id FROM reported_this_week)
@@ -32,7 +35,7 @@ parties AS (
         p.event_id,
         string_agg(coalesce(e.name, p.entity_id) || ' (' || p.role || ')', ', '
                    ORDER BY coalesce(e.name, p.entity_id), p.entity_id) AS parties
-    FROM event_parties p
+    FROM event_roles p
     LEFT JOIN entities e USING (entity_id)
     WHERE p.event_id IN (SELECT event_id FROM week_events)
     GROUP BY p.event_id
@@ -80,10 +83,11 @@ SELECT
     w.first_reported_at,
     CAST(w.source_count AS BIGINT) AS source_count,
     coalesce(p.parties, '') AS parties,
-    v.evidence,
-    coalesce(s.titles, []) AS titles,
-    coalesce(s.urls, []) AS urls,
-    coalesce(s.source_names, []) AS source_names
+    coalesce(v.evidence, w.evidence) AS evidence,
+    coalesce(s.titles, w.source_urls) AS titles,
+    coalesce(s.urls, w.source_urls) AS urls,
+    coalesce(s.source_names, []) AS source_names,
+    w.review_status
 FROM week_events w
 LEFT JOIN parties p USING (event_id)
 LEFT JOIN sources s USING (event_id)

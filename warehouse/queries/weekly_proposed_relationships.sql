@@ -1,6 +1,8 @@
 -- Relationships proposed by events first reported in the week (origin 'event') at or above the
--- report's confidence threshold (claim_thresholds 'event'), with their evidence and the
--- documents that reported the event; by subject, type, object, rel_id.
+-- report's confidence threshold (claim_thresholds 'event'), and those an analyst accepted from
+-- such an event (origin 'analyst'), with their evidence and the documents that reported the
+-- event; rejected proposals are left out (view reviewed_relationships); by subject, type,
+-- object, rel_id.
 -- $start, $end: the week's Monday and Sunday (inclusive), as DATE.
 -- Untitled documents (posts, comments) are named by the start of their text.
 WITH threshold AS (
@@ -8,7 +10,7 @@ WITH threshold AS (
 ),
 week_events AS (
     SELECT event_id
-    FROM timeline_events
+    FROM events
     WHERE CAST(timezone('UTC', first_reported_at) AS DATE) BETWEEN $start AND $end
       AND confidence >= (SELECT value FROM threshold)
 ),
@@ -41,9 +43,9 @@ SELECT
     r.source_url,
     coalesce(d.titles, []) AS titles,
     coalesce(d.urls, []) AS urls
-FROM relationships r
+FROM reviewed_relationships r
 LEFT JOIN entities s ON s.entity_id = r.subject_id
 LEFT JOIN entities o ON o.entity_id = r.object_id
 LEFT JOIN sources d USING (event_id)
-WHERE r.origin = 'event' AND r.event_id IN (SELECT event_id FROM week_events)
+WHERE r.origin IN ('event', 'analyst') AND r.event_id IN (SELECT event_id FROM week_events)
 ORDER BY subject, r.type, object, r.rel_id;

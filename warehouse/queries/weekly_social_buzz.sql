@@ -9,7 +9,7 @@ WITH posts AS (
 ),
 named AS (
     SELECT m.doc_id, string_agg(DISTINCT e.name, ', ' ORDER BY e.name) AS entities
-    FROM mentions m
+    FROM reviewed_mentions m
     JOIN entities e USING (entity_id)
     WHERE m.doc_id IN (SELECT doc_id FROM posts)
     GROUP BY m.doc_id

@@ -6,7 +6,7 @@ WITH days AS (
 ),
 counts AS (
     SELECT d.day, m.entity_id, count(*) AS mentions, count(DISTINCT m.doc_id) AS documents
-    FROM mentions m JOIN days d USING (doc_id)
+    FROM reviewed_mentions m JOIN days d USING (doc_id)
     GROUP BY ALL
 ),
 tone AS (
@@ -14,7 +14,7 @@ tone AS (
            count(*) FILTER (WHERE s.label = 'positive') AS positive,
            count(*) FILTER (WHERE s.label = 'neutral') AS neutral,
            count(*) FILTER (WHERE s.label = 'negative') AS negative
-    FROM entity_sentiment s JOIN days d USING (doc_id)
+    FROM reviewed_entity_sentiment s JOIN days d USING (doc_id)
     GROUP BY ALL
 )
 SELECT c.day, c.entity_id, e.name AS entity_name, e.type AS entity_type, c.mentions, c.documents,

@@ -4,7 +4,7 @@ CREATE OR REPLACE VIEW timeline AS
 WITH per_entity AS (
     SELECT doc_id, entity_id, count(*) AS mention_count,
            bool_or(field = 'title') AS in_title
-    FROM mentions
+    FROM reviewed_mentions
     GROUP BY doc_id, entity_id
 )
 SELECT
