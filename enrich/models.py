@@ -30,6 +30,7 @@ import torch
 from torch import nn
 
 from enrich.bases import BASES, MINILM, BaseEncoder, BaseMissingError, encoder_path
+from enrich.precision import PrecisionError, Resolved, resolve, suffix, to_bf16
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,8 @@ class ModelSpec:
     """What to load: ``source`` is "bundled", a Hugging Face id or a local path."""
 
     source: str = "bundled"
-    quantize: bool = False  # int8 dynamic quantization of every nn.Linear
+    # fp32 | bf16 | int8 | auto (bf16 where the CPU has bf16 units, else fp32): enrich.precision
+    precision: str = "fp32"
     threads: int | None = None  # torch intra-op threads; None = available cores, at most 8
 
 
@@ -77,8 +79,17 @@ class LoadedModel:
     max_length: int = 512
     case_features: bool = False  # token_type_ids carry word shape (bundled NER)
     span_input: bool = True  # sentiment: a SpanSentimentModel; False = sentence classifier
-    quantized: bool = False
+    precision: Resolved = "fp32"  # what it runs in; `version` ends with it unless fp32
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def quantized(self) -> bool:
+        return self.precision == "int8"
+
+    @property
+    def weights_version(self) -> str:
+        """The version of the weights, whatever the precision (what calibrations fit)."""
+        return self.version.removesuffix(suffix(self.precision))
 
 
 def base_encoder_path(base: BaseEncoder = MINILM) -> Path:
@@ -129,6 +140,27 @@ def quantize_int8(model: nn.Module, keep_fp32: tuple[str, ...] = INT8_KEEP_FP32)
             model, spec, dtype=torch.qint8
         )
     return quantized
+
+
+def apply_precision(
+    model: nn.Module, precision: Resolved, base: BaseEncoder | None = None
+) -> nn.Module:
+    """`model` in `precision`: int8 leaves `base.int8_keep_fp32` in fp32, bf16 leaves
+    `base.bf16_keep_fp32` (the heads); without a base (a hub model), MiniLM's lists."""
+    base = base or MINILM
+    if precision == "int8":
+        return quantize_int8(model, base.int8_keep_fp32)
+    if precision == "bf16":
+        return to_bf16(model, base.bf16_keep_fp32)
+    return model
+
+
+def resolve_precision(requested: str) -> Resolved:
+    """`enrich.precision.resolve`, its errors as ModelError (the message says what to write)."""
+    try:
+        return resolve(requested)
+    except PrecisionError as exc:
+        raise ModelError(str(exc)) from exc
 
 
 def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
@@ -342,10 +374,10 @@ def _load_bundled(kind: Kind, spec: ModelSpec, directory: Path | None = None) ->
         kind,
         spec,
         name=f"carintel-{kind}-{base.short}",
-        version=f"bundled-{artifact_version(folder)}" + ("-int8" if spec.quantize else ""),
+        version=f"bundled-{artifact_version(folder)}",
         max_length=int(config.get("max_length", 512)),
         case_features=bool(config.get("case_features", False)),
-        keep_fp32=base.int8_keep_fp32,
+        base=base,
     )
 
 
@@ -396,7 +428,7 @@ def _load_hub(kind: Kind, spec: ModelSpec) -> LoadedModel:
         kind,
         spec,
         name=spec.source,
-        version=f"{spec.source}@{revision}-{config_hash}" + ("-int8" if spec.quantize else ""),
+        version=f"{spec.source}@{revision}-{config_hash}",
         max_length=min(int(getattr(tokenizer, "model_max_length", 512) or 512), 512),
         case_features=False,
         span_input=False,
@@ -415,23 +447,24 @@ def _finish(
     max_length: int,
     case_features: bool,
     span_input: bool = True,
-    keep_fp32: tuple[str, ...] = INT8_KEEP_FP32,
+    base: BaseEncoder | None = None,
 ) -> LoadedModel:
+    """The model in its precision (`version` gains "-bf16" or "-int8"), threads set."""
+    precision = resolve_precision(spec.precision)
     set_threads(spec.threads)
     model.eval()
-    if spec.quantize:
-        model = quantize_int8(model, keep_fp32)
+    model = apply_precision(model, precision, base)
     return LoadedModel(
         model=model,
         tokenizer=tokenizer,
         labels=labels,
         name=name,
-        version=version,
+        version=version + suffix(precision),
         kind=kind,
         max_length=max_length,
         case_features=case_features,
         span_input=span_input,
-        quantized=spec.quantize,
+        precision=precision,
     )
 
 
@@ -465,7 +498,7 @@ def tiny_random_model(
     seed: int = 0,
     case_features: bool = False,
     max_length: int = 64,
-    quantize: bool = False,
+    precision: Resolved = "fp32",
     span_input: bool = True,
     base: BaseEncoder = MINILM,
 ) -> LoadedModel:
@@ -513,19 +546,18 @@ def tiny_random_model(
     else:
         model = BertForSequenceClassification(config)
     model.eval()
-    if quantize:
-        model = quantize_int8(model, base.int8_keep_fp32)
+    model = apply_precision(model, precision, base)
     return LoadedModel(
         model=model,
         tokenizer=tokenizer,
         labels=tuple(labels),
         name=f"tiny-random-{kind}",
-        version=f"tiny-{seed}",
+        version=f"tiny-{seed}{suffix(precision)}",
         kind=kind,
         max_length=max_length,
         case_features=case_features,
         span_input=span_input,
-        quantized=quantize,
+        precision=precision,
     )
 
 
@@ -559,6 +591,7 @@ class Encoder:
     version: str
     dim: int
     max_length: int = 256  # tokens per window; all-MiniLM-L6-v2 was trained on 256
+    precision: Resolved = "fp32"  # `version` ends with it unless fp32
 
 
 def load_encoder(
@@ -567,14 +600,18 @@ def load_encoder(
     threads: int | None = None,
     max_length: int = 256,
     base: BaseEncoder = MINILM,
+    precision: str = "fp32",
 ) -> Encoder:
     """A base encoder: MiniLM-L6 (`base_encoder_path()`, the default; stories and
     relevance), all-mpnet-base-v2 (`base=MPNET`, from `carintel models fetch`; the event
     classifier reads it), or another BERT folder (`path`).
 
-    `threads` sets torch's intra-op threads when given; by default they are left as they are."""
+    `threads` sets torch's intra-op threads when given; by default they are left as they are.
+    `precision`: fp32, bf16, int8 or auto (`enrich.precision`); `version` gains "-bf16" or
+    "-int8"."""
     from transformers import AutoModel, AutoTokenizer
 
+    resolved = resolve_precision(precision)
     folder = path or base_encoder_path(base)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if threads:
@@ -589,6 +626,7 @@ def load_encoder(
             "model"
         ) from exc
     model.eval()
+    model = apply_precision(model, resolved, base)
     weights = folder / "model.safetensors"
     stat = weights.stat() if weights.is_file() else None
     digest = hashlib.sha256(
@@ -598,13 +636,16 @@ def load_encoder(
         model=model,
         tokenizer=tokenizer,
         name=f"{'minilm-l6' if base is MINILM else base.short}:{folder.name}",
-        version=f"mean-{digest}",
+        version=f"mean-{digest}{suffix(resolved)}",
         dim=int(model.config.hidden_size),
         max_length=max_length,
+        precision=resolved,
     )
 
 
-def tiny_random_encoder(seed: int = 0, dim: int = 32, max_length: int = 64) -> Encoder:
+def tiny_random_encoder(
+    seed: int = 0, dim: int = 32, max_length: int = 64, precision: Resolved = "fp32"
+) -> Encoder:
     """A 2-layer randomly initialised BERT with the base vocabulary, for plumbing tests."""
     from transformers import AutoTokenizer, BertConfig, BertModel
 
@@ -620,4 +661,6 @@ def tiny_random_encoder(seed: int = 0, dim: int = 32, max_length: int = 64) -> E
     torch.manual_seed(seed)
     model: Any = BertModel(config, add_pooling_layer=False)
     model.eval()
-    return Encoder(model, tokenizer, "tiny-random", f"tiny-{seed}-{dim}", dim, max_length)
+    model = apply_precision(model, precision)
+    version = f"tiny-{seed}-{dim}{suffix(precision)}"
+    return Encoder(model, tokenizer, "tiny-random", version, dim, max_length, precision)
