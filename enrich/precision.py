@@ -7,28 +7,23 @@ fp32 elsewhere: a CPU without them would run bf16 emulated, slower than fp32, so
 ``bf16`` there is an error rather than a silent slow path. The CPU is read once per process
 (`cpu_support`); ``CARINTEL_BF16=0`` in the environment turns the detection off.
 
-bf16 here means bfloat16 weights and activations in the encoder, with the small layers a base
-lists in `BaseEncoder.bf16_keep_fp32` (the classification heads) kept in float32: each reads
-its input cast up and returns float32. Which layers stay is chosen by measurement, as for int8
-(the model cards give the numbers).
-
-Nothing here imports torch until a model is converted or the CPU is read.
+How a model is put in bf16 is `enrich.models.to_bf16` (the one place that builds models).
+Nothing here imports torch until the CPU is read.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast, get_args
-
-if TYPE_CHECKING:
-    from torch import nn
+from typing import Literal, cast, get_args
 
 Precision = Literal["auto", "fp32", "bf16", "int8"]
 Resolved = Literal["fp32", "bf16", "int8"]
+# what bf16 leaves between the matrix products: bf16 (fastest) or fp32 (closest to fp32)
+Activations = Literal["bf16", "fp32"]
 PRECISIONS: tuple[str, ...] = get_args(Precision)
 # CPU flags of bfloat16 matrix units: AMX tiles (Sapphire Rapids and later) and AVX-512 BF16
 # dot products (Cooper Lake, Zen 4 and later).
@@ -133,31 +128,3 @@ def resolve(requested: str, support: CpuSupport | None = None) -> Resolved:
 def suffix(precision: Resolved) -> str:
     """What a model's version gains in this precision: fp32 keeps the version it always had."""
     return "" if precision == "fp32" else f"-{precision}"
-
-
-def _to_float32(module: Any, args: tuple[Any, ...]) -> tuple[Any, ...]:
-    import torch
-
-    return tuple(
-        a.float() if isinstance(a, torch.Tensor) and a.is_floating_point() else a for a in args
-    )
-
-
-def to_bf16(model: nn.Module, keep_fp32: Iterable[str] = ()) -> nn.Module:
-    """`model` with bfloat16 weights, in place, except the modules whose names end with one of
-    `keep_fp32`: those stay float32, read their inputs cast to float32 and return float32."""
-    import torch
-
-    keep = tuple(keep_fp32)
-    model.to(torch.bfloat16)
-    for name, module in model.named_modules():
-        if name and keep and name.endswith(keep):
-            module.float()
-            module.register_forward_pre_hook(_to_float32)
-    return model
-
-
-def is_bf16(model: nn.Module) -> bool:
-    import torch
-
-    return any(p.dtype == torch.bfloat16 for p in model.parameters())

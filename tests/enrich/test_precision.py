@@ -128,10 +128,23 @@ def test_bf16_embeddings_point_where_fp32_ones_do() -> None:
 def test_to_bf16_leaves_named_modules_in_fp32_reading_bf16_inputs() -> None:
     model = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.Linear(4, 2))
     reference = copy.deepcopy(model)
-    precision.to_bf16(model, ("1",))
+    models.to_bf16(model, ("1",))
     assert model[0].weight.dtype == torch.bfloat16
     assert model[1].weight.dtype == torch.float32
     x = torch.randn(3, 4)
     out = model(x.bfloat16())
+    assert out.dtype == torch.float32
+    assert torch.allclose(out, reference(x), atol=0.05)
+
+
+def test_bf16_with_fp32_activations_runs_only_the_products_in_bf16() -> None:
+    model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.GELU(), torch.nn.Linear(8, 2))
+    reference = copy.deepcopy(model)
+    models.to_bf16(model, ("2",), activations="fp32")
+    assert isinstance(model[0], models.Bf16Linear)
+    assert model[0].weight.dtype == torch.bfloat16
+    assert isinstance(model[2], torch.nn.Linear) and model[2].weight.dtype == torch.float32
+    x = torch.randn(3, 4)
+    out = model(x)
     assert out.dtype == torch.float32
     assert torch.allclose(out, reference(x), atol=0.05)
