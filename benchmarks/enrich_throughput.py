@@ -94,7 +94,7 @@ class FlopCounter:
         self.flops += batch * sequence_flops(module.config, width)
 
 
-def linear_peak(dtype: Any, rows: int = 4096, rounds: int = 5) -> float:
+def linear_peak(dtype: Any, rows: int = 4096, rounds: int = 10) -> float:
     """GFLOP/s of a 768x3072 linear layer on `rows` tokens in `dtype`: the best of `rounds`."""
     import torch
 
