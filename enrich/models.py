@@ -149,11 +149,13 @@ def _to_float32(module: nn.Module, args: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 class Bf16Linear(nn.Module):
-    """A linear layer whose product runs in bf16 for float32 inputs and outputs: weights stored
-    in bf16, the input cast down, the output cast back up."""
+    """A linear layer whose product runs in bf16: weights stored in bf16, the input cast down
+    (a no-op for a bf16 input), the output returned in float32, or in bf16 with
+    `bf16_out` (for a layer whose next consumer multiplies in bf16 anyway)."""
 
-    def __init__(self, linear: nn.Linear) -> None:
+    def __init__(self, linear: nn.Linear, bf16_out: bool = False) -> None:
         super().__init__()
+        self.bf16_out = bf16_out
         self.in_features, self.out_features = linear.in_features, linear.out_features
         self.weight = nn.Parameter(linear.weight.detach().to(torch.bfloat16), requires_grad=False)
         bias = None if linear.bias is None else linear.bias.detach().to(torch.bfloat16)
@@ -161,7 +163,13 @@ class Bf16Linear(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out = nn.functional.linear(x.to(torch.bfloat16), self.weight, self.bias)
-        return out.to(x.dtype)
+        return out if self.bf16_out else out.float()
+
+
+# Linear layers whose output only passes an activation function on its way into the next bf16
+# product (the feed-forward up projection, then GELU): with fp32 activations elsewhere, they
+# still hand on bf16, which spares two casts of the widest tensor of a layer.
+BF16_OUT = ("intermediate.dense",)
 
 
 def to_bf16(
@@ -170,15 +178,16 @@ def to_bf16(
     """`model` in bf16, in place. activations "bf16": bfloat16 weights and activations, except
     the modules whose names end with one of `keep_fp32`: those stay float32, read their inputs
     cast to float32 and return float32. activations "fp32": only the linear layers' products
-    run in bf16 (`Bf16Linear`); everything between them (the residual stream, layer norms,
-    attention, GELU) stays float32, and so do the `keep_fp32` layers."""
+    run in bf16 (`Bf16Linear`), and the GELU between the feed-forward projections
+    (`BF16_OUT`); everything else (the residual stream, layer norms, attention) stays
+    float32, and so do the `keep_fp32` layers."""
     keep = tuple(keep_fp32)
     if activations == "fp32":
         for name, module in list(model.named_modules()):
             for child_name, child in list(module.named_children()):
                 full = f"{name}.{child_name}" if name else child_name
                 if isinstance(child, nn.Linear) and not (keep and full.endswith(keep)):
-                    setattr(module, child_name, Bf16Linear(child))
+                    setattr(module, child_name, Bf16Linear(child, full.endswith(BF16_OUT)))
         return model
     model.to(torch.bfloat16)
     for name, module in model.named_modules():
