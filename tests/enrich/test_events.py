@@ -478,3 +478,13 @@ def test_an_undated_sentence_in_a_paragraph_dated_years_ago_is_background() -> N
     )
     assert dated("Jiyue entered pre-reorganisation on Monday.")[1] == "sentence"
     assert ev.is_background(None, None, "context", published)
+
+
+def test_a_retrained_card_keeps_the_numbers_measured_by_hand() -> None:
+    from enrich.training.events import HAND_MEASURED, measured_by_hand
+
+    card = f"# head\n\n## Data\nx\n\n{HAND_MEASURED}\n\n| fp32 | bf16 |\n\n## Stage and roles\ny\n"
+    kept = measured_by_hand(card)
+    assert kept.strip().startswith(HAND_MEASURED) and "| fp32 | bf16 |" in kept
+    assert "Stage and roles" not in kept
+    assert measured_by_hand("# head\n\n## Data\n") == ""
