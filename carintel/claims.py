@@ -135,11 +135,15 @@ def _tone_rows(
 
 
 def fit_entity_tone(
-    watchlist: Watchlist, config: EnrichConfig, say: Callable[[str], None] = print
+    watchlist: Watchlist,
+    config: EnrichConfig,
+    say: Callable[[str], None] = print,
+    directory: Path | None = None,
 ) -> Path:
-    """Fit the bundled sentiment model's entity-tone calibration (`enrich.sentiment.
+    """Fit the configured sentiment model's entity-tone calibration (`enrich.sentiment.
     ToneCalibration`) on the claims train split, its L2 weight chosen on the dev split, and
-    write it beside the artifact."""
+    write it beside the artifact: the bundled one's, or `directory` (the folder of the
+    configured model, e.g. one trained with corrections)."""
     import numpy as np
 
     from enrich.models import ARTIFACTS
@@ -166,7 +170,7 @@ def fit_entity_tone(
             best = (accuracy, l2, weight, bias)
     assert best is not None
     accuracy, l2, weight, bias = best
-    path = ARTIFACTS / "sentiment" / TONE_FILE
+    path = (directory or ARTIFACTS / "sentiment") / TONE_FILE
     path.write_text(
         json.dumps(
             {

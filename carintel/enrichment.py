@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -18,7 +19,15 @@ from enrich.bases import MINILM
 from enrich.embeddings import Encoder, load_encoder
 from enrich.events import EventModel, head_base, head_folder, load_event_model
 from enrich.linker import AliasLinker
-from enrich.models import ARTIFACTS, LoadedModel, ModelError, ModelSpec, load_ner, load_sentiment
+from enrich.models import (
+    ARTIFACTS,
+    LoadedModel,
+    ModelError,
+    ModelSpec,
+    artifact_folder,
+    load_ner,
+    load_sentiment,
+)
 from enrich.pipeline import Enricher, enrich_documents, polarity
 from enrich.records import DocumentEnrichment, InputDocument
 from enrich.relationships import BELONGS_TO, ancestors
@@ -84,6 +93,15 @@ def _relevance_model(encoder: Encoder) -> RelevanceModel:
         raise CarintelError(str(exc)) from exc
 
 
+def sentiment_folder(source: str) -> Path | None:
+    """The artifact folder of a configured sentiment source that carries an entity-tone
+    calibration: the bundled model's, or a folder in its format (a model trained with
+    corrections); None for bundled-minilm and hub models (the weighted mean)."""
+    if source == "bundled":
+        return ARTIFACTS / "sentiment"
+    return artifact_folder(source)
+
+
 def build_enricher(watchlist: Watchlist, config: EnrichConfig) -> Enricher:
     from transformers.utils import logging as hf_logging
 
@@ -95,8 +113,9 @@ def build_enricher(watchlist: Watchlist, config: EnrichConfig) -> Enricher:
     relevance_model = _relevance_model(encoder)
     sentiment = _load(config.sentiment, config.threads, load_sentiment)
     calibration = None
-    if sentiment is not None and config.sentiment and config.sentiment.source == "bundled":
-        calibration = load_tone_calibration(ARTIFACTS / "sentiment", sentiment.version)
+    tone_folder = sentiment_folder(config.sentiment.source) if config.sentiment else None
+    if sentiment is not None and tone_folder is not None:
+        calibration = load_tone_calibration(tone_folder, sentiment.version)
     return Enricher(
         linker=AliasLinker(aliases),
         resolver=EntityResolver(aliases),
