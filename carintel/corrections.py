@@ -117,9 +117,9 @@ def compare(
 ) -> dict[str, dict[str, float]]:
     """Scores of the bundled model and the one in `folder`, side by side, on our dev sets:
     events: events_eval.jsonl (type macro-F1) and the claims dev split (events as stored and
-    as the report shows them, each head at its own report threshold); sentiment: the claims
-    dev split's entity-sentiment accuracy and macro-F1, and with `published` the published
-    test sets (slow: several minutes each). Returns {metric: {"bundled": x, "new": y}}."""
+    as the report shows them, both heads at the bundled head's report threshold); sentiment:
+    the claims dev split's entity-sentiment accuracy and macro-F1, and with `published` the
+    published test sets (slow: several minutes each). Returns {metric: {"bundled": x, "new": y}}."""
     from carintel.claims import evaluate_claims
 
     if kind not in ("events", "sentiment"):
@@ -135,6 +135,7 @@ def compare(
         rows.setdefault(metric, {})[which] = value
 
     sources: dict[str, str] = {"bundled": "bundled", "new": str(folder)}
+    shown_at: float | None = None
     for which, source in sources.items():
         say(f"scoring the {which} {kind} model ({source}) on the dev sets")
         if kind == "events":
@@ -149,11 +150,17 @@ def compare(
             except ModelError as exc:
                 raise CarintelError(str(exc)) from exc
             put("events_eval type macro-F1", which, evaluate(model)["type_macro_f1"])
-            dev = evaluate_claims(watchlist, with_events(config, source), ["dev"], say=say)["dev"]
-            for shown in ("events_stored", "events_shown"):
+            if shown_at is None:  # the bundled head's report threshold, for both heads
+                shown_at = float(model.head.config.get("report_min_confidence", 0.0))
+            dev = evaluate_claims(
+                watchlist, with_events(config, source), ["dev"], report_threshold=shown_at, say=say
+            )["dev"]
+            for shown, name in (
+                ("events_stored", "stored"),
+                ("events_shown", f">= {shown_at:.2f}"),
+            ):
                 for metric in ("precision", "recall"):
-                    put(f"claims dev {shown.split('_')[1]} events {metric}", which,
-                        dev[shown][metric])  # fmt: skip
+                    put(f"claims dev events ({name}) {metric}", which, dev[shown][metric])
         else:
             cfg = with_sentiment(config, source)
             dev = evaluate_claims(watchlist, cfg, ["dev"], say=say)["dev"]
