@@ -1,237 +1,224 @@
-"""Enrichment throughput on the sample corpus: carintel's pipeline against a naive baseline.
+"""Enrichment throughput on the sample corpus: the pipeline in fp32 and in the configured
+precision (`auto`: bf16 on CPUs with bf16 matrix units), in the same process.
 
-All runs happen here, in this process, on the same models, each timed in several rounds in
-alternating order, the best round counting (these machines are noisy: compare the ratios). The pipeline: alias linking, NER over every title and text one sentence at a time,
-sentiment toward each linked entity and for the document, in one NER call and one sentiment
-call per batch of documents, length-sorted, each distinct sentence encoded once for all of its
-sentiment targets. The naive baseline does the same work one item at a time, no batching: NER
-with `transformers.pipeline`, one call per title and per text (the issue's definition: one call
-per document); sentiment with one `enrich.sentiment.classify` call per target (batch size 1),
-since the bundled sentiment model reads spans, which the transformers text-classification
-pipeline cannot pass. A second naive run calls the NER pipeline once per sentence instead, as
-the pipeline reads them, so the two ratios separate what sentence-level NER saves from what
-batching and shared sentences save.
+Both enrichers are built as `carintel enrich` builds them (`carintel.enrichment.build_enricher`:
+NER, entity and document sentiment, relevance, events), one with every model in fp32, one as
+config/enrich.yaml says (`precision: auto`). A third run, the naive baseline, is the fp32
+enricher inside `torch.autocast("cpu", dtype=torch.bfloat16)`: what bf16 gives without
+converting the weights (each linear layer casts its fp32 weights on every call). The runs are
+timed in several rounds in alternating order, the best round counting (these machines are
+noisy: compare the ratios).
 
-The last column estimates the encoder's forward FLOPs per second over each whole run (linear
-layers and attention products, padding included for the batched run). On a CPU the batched run
-is compute-bound: when that rate nears what the cores can do, batching has little left to win,
-and only doing less work (fewer or shorter sequences, int8) makes the pipeline faster.
+The encoders' forward FLOPs are counted on every call (linear layers and attention products,
+padding included), and this CPU's float32 and bfloat16 matrix-product peak is measured in the
+same run (a 768x3072 linear layer, the feed-forward shape of the MPNet encoder); each run's
+share of both peaks says how close the pipeline comes to what the cores can do.
 
-    python benchmarks/enrich_throughput.py [--rounds 3] [--batch 64] [--int8]
+    python benchmarks/enrich_throughput.py [--rounds 3] [--threads N] [--profile]
+
+The last line: `speed-up auto/fp32: X.XXx (naive baseline: Y.YYx)`, the naive baseline being
+the autocast run over fp32.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import cProfile
+import io
+import pstats
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from carintel.config import alias_rows, load_watchlist  # noqa: E402
+from carintel.config import EnrichConfig, load_enrich_config, load_watchlist  # noqa: E402
+from carintel.enrichment import build_enricher  # noqa: E402
 from carintel.sample_site import load_articles  # noqa: E402
-from enrich.linker import AliasLinker  # noqa: E402
-from enrich.models import ModelSpec, length_sorted_batches, load_ner, load_sentiment  # noqa: E402
-from enrich.pipeline import (  # noqa: E402
-    Enricher,
-    enrich_documents,
-    find_mentions,
-    sentiment_targets,
-)
+from enrich.pipeline import Enricher, enrich_documents  # noqa: E402
+from enrich.precision import cpu_support  # noqa: E402
 from enrich.records import InputDocument  # noqa: E402
-from enrich.resolve import EntityResolver  # noqa: E402
-from enrich.sentences import sentences  # noqa: E402
-from enrich.sentiment import Target, classify, cropped  # noqa: E402
 
 
 def corpus(repeat: int) -> list[InputDocument]:
     docs = []
     for n in range(repeat):
         for a in load_articles():
-            docs.append(InputDocument(id=f"{a.id}-{n}", title=a.title, text=a.plain_text))
+            docs.append(
+                InputDocument(
+                    id=f"{a.id}-{n}", title=a.title, text=a.plain_text, published_at=a.published
+                )
+            )
     return docs
 
 
-def enricher(quantize: bool, batch: int, sentiment_source: str = "bundled") -> Enricher:
-    watchlist = load_watchlist()
-    aliases = alias_rows(watchlist)
-    spec = ModelSpec(quantize=quantize)
-    return Enricher(
-        linker=AliasLinker(aliases),
-        resolver=EntityResolver(aliases),
-        entity_types={e.id: e.type for e in watchlist.entities},
-        ner=load_ner(spec),
-        sentiment=load_sentiment(ModelSpec(source=sentiment_source, quantize=quantize)),
-        batch_size=batch,
+def sequence_flops(config: Any, length: int) -> float:
+    """Forward FLOPs of one encoder sequence of `length` word pieces: the linear layers (2 per
+    multiply-add) and the attention products (QK^T and AV); heads and embeddings left out."""
+    linear = 4 * config.hidden_size**2 + 2 * config.hidden_size * config.intermediate_size
+    return float(
+        config.num_hidden_layers * (2 * linear * length + 4 * length**2 * config.hidden_size)
     )
 
 
-@dataclass(frozen=True)
-class Inputs:
-    """What the runs feed the models."""
+@dataclass
+class FlopCounter:
+    """Counts the FLOPs of every encoder call of the enrichers it is attached to."""
 
-    ner_texts: list[str]  # every title and text
-    ner_sentences: list[str]  # their sentences, as the pipeline tags them
-    targets: list[Target]  # sentiment targets
+    flops: float = 0.0
+    tokens: int = 0
 
+    def attach(self, enricher: Enricher) -> None:
+        encoders = []
+        for loaded in (enricher.ner, enricher.sentiment):
+            if loaded is not None:
+                encoders.append(getattr(loaded.model, "bert", loaded.model))
+        if enricher.events is not None:
+            encoders.append(enricher.events.encoder.model)
+        if enricher.relevance_model is not None:
+            encoders.append(enricher.relevance_model.encoder.model)
+        for module in {id(m): m for m in encoders}.values():
+            module.register_forward_pre_hook(self._count, with_kwargs=True)
 
-def model_inputs(e: Enricher, docs: list[InputDocument]) -> Inputs:
-    ner_texts = [value for d in docs for value in (d.title, d.text)]
-    targets: list[Target] = []
-    for d, mentions in zip(docs, find_mentions(e, docs), strict=True):
-        targets += sentiment_targets(d.title, d.text, mentions).all()
-    return Inputs(ner_texts, [s for t in ner_texts for s in sentences(t)], targets)
-
-
-def sequence_flops(model: Any, length: int) -> float:
-    """Forward FLOPs of one BERT sequence of `length` word pieces: the linear layers (2 per
-    multiply-add) and the attention products (QK^T and AV); heads and embeddings left out."""
-    c = model.config
-    linear = 4 * c.hidden_size**2 + 2 * c.hidden_size * c.intermediate_size
-    return float(c.num_hidden_layers * (2 * linear * length + 4 * length**2 * c.hidden_size))
-
-
-def token_counts(e: Enricher, inputs: Inputs) -> dict[str, Any]:
-    """Word pieces each run feeds the models, and an estimate of the FLOPs that costs. The
-    batched run tags sentences, encodes each distinct sentiment sentence once and pays for
-    padding; the naive runs (one sequence at a time, no padding) tag whole texts or
-    sentences and encode a sentiment sentence once per target in it."""
-    assert e.ner is not None and e.sentiment is not None
-    ner, senti = e.ner, e.sentiment
-
-    def lengths(model: Any, texts: list[str]) -> list[int]:
-        return [min(len(model.tokenizer(t)["input_ids"]), model.max_length) for t in texts]
-
-    def padded(model: Any, sizes: list[int]) -> tuple[int, float]:
-        tokens, flops = 0, 0.0
-        for batch in length_sorted_batches(sizes, e.batch_size):
-            width = max(sizes[i] for i in batch)
-            tokens += width * len(batch)
-            flops += sequence_flops(model.model, width) * len(batch)
-        return tokens, flops
-
-    def plain(model: Any, sizes: list[int]) -> tuple[int, float]:
-        return sum(sizes), sum(sequence_flops(model.model, n) for n in sizes)
-
-    per_target = lengths(senti, [cropped(t).sentence for t in inputs.targets])
-    distinct = lengths(senti, sorted({cropped(t).sentence for t in inputs.targets}))
-    ner_sentences = lengths(ner, inputs.ner_sentences)
-    runs = {
-        "batched": (plain(ner, ner_sentences), plain(senti, distinct)),
-        "padded": (padded(ner, ner_sentences), padded(senti, distinct)),
-        "naive_documents": (plain(ner, lengths(ner, inputs.ner_texts)), plain(senti, per_target)),
-        "naive_sentences": (plain(ner, ner_sentences), plain(senti, per_target)),
-    }
-    counts: dict[str, Any] = {"sentiment_sentences": len(distinct)}
-    for name, ((ner_tokens, ner_flops), (senti_tokens, senti_flops)) in runs.items():
-        counts[name] = (ner_tokens + senti_tokens, ner_flops + senti_flops)
-    counts["padding_share"] = 1 - counts["batched"][0] / counts["padded"][0]
-    return counts
+    def _count(self, module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        ids = kwargs.get("input_ids", args[0] if args else None)
+        if ids is None:
+            return
+        batch, width = ids.shape
+        self.tokens += batch * width
+        self.flops += batch * sequence_flops(module.config, width)
 
 
-def run_pipeline(e: Enricher, docs: list[InputDocument], batch_docs: int) -> float:
+def linear_peak(dtype: Any, rows: int = 4096, rounds: int = 10) -> float:
+    """GFLOP/s of a 768x3072 linear layer on `rows` tokens in `dtype`: the best of `rounds`."""
+    import torch
+
+    x = torch.randn(rows, 768, dtype=dtype)
+    weight = torch.randn(3072, 768, dtype=dtype)
+    best = float("inf")
+    with torch.inference_mode():
+        torch.nn.functional.linear(x, weight)
+        for _ in range(rounds):
+            started = time.perf_counter()
+            torch.nn.functional.linear(x, weight)
+            best = min(best, time.perf_counter() - started)
+    return 2 * rows * 768 * 3072 / best / 1e9
+
+
+@dataclass
+class Run:
+    name: str
+    enricher: Enricher
+    context: Callable[[], contextlib.AbstractContextManager[Any]] = contextlib.nullcontext
+    times: list[float] = field(default_factory=list)
+    flops: float = 0.0  # the encoders' forward FLOPs in one round
+    tokens: int = 0  # word pieces the encoders read in one round, padding included
+
+
+COUNTER = FlopCounter()
+
+
+def run_pipeline(run: Run, docs: list[InputDocument], batch_docs: int) -> float:
+    COUNTER.flops, COUNTER.tokens = 0.0, 0
     started = time.perf_counter()
-    for i in range(0, len(docs), batch_docs):
-        enrich_documents(e, docs[i : i + batch_docs])
-    return time.perf_counter() - started
+    with run.context():
+        for i in range(0, len(docs), batch_docs):
+            enrich_documents(run.enricher, docs[i : i + batch_docs])
+    seconds = time.perf_counter() - started
+    run.flops, run.tokens = COUNTER.flops, COUNTER.tokens
+    return seconds
 
 
-def run_naive(e: Enricher, docs: list[InputDocument], by_sentence: bool) -> float:
-    """The same work one item at a time: NER with a `transformers.pipeline` call per title and
-    per text (or per sentence of them), sentiment with a `classify` call per target."""
-    from transformers import pipeline
+@contextlib.contextmanager
+def autocast() -> Iterator[None]:
+    import torch
 
-    assert e.ner is not None and e.sentiment is not None
-    ner = pipeline("token-classification", model=e.ner.model, tokenizer=e.ner.tokenizer,
-                   aggregation_strategy="simple", device=-1)  # fmt: skip
-    aliases_only = Enricher(e.linker, e.resolver, e.entity_types)
-    started = time.perf_counter()
-    for d in docs:
-        mentions = find_mentions(aliases_only, [d])[0]
-        for value in (d.title, d.text):
-            for text in sentences(value) if by_sentence else [value]:
-                ner(text)
-        for t in sentiment_targets(d.title, d.text, mentions).all():
-            classify(e.sentiment, [t], batch_size=1)
-    return time.perf_counter() - started
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        yield
+
+
+def profile(run: Run, docs: list[InputDocument], batch_docs: int, top: int) -> None:
+    """The functions that take the time in one round of `run` (cProfile, by own time)."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    run_pipeline(run, docs, batch_docs)
+    profiler.disable()
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(top)
+    print(f"profile of one round of {run.name} (by own time):")
+    print(text.getvalue())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--repeat",
-        type=int,
-        default=1,
-        help="copies of the 46-article corpus (more than 1 repeats every sentence, which the "
-        "batched run encodes once per batch: the ratio is only fair at 1)",
-    )
-    parser.add_argument("--batch", type=int, default=32, help="texts per model call")
+    parser.add_argument("--repeat", type=int, default=1, help="copies of the sample corpus")
     parser.add_argument("--batch-docs", type=int, default=64, help="documents per batch")
-    parser.add_argument("--int8", action="store_true", help="also time int8-quantized models")
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds; the best counts")
-    parser.add_argument(
-        "--sentiment",
-        default="bundled",
-        help="sentiment model source: bundled (MPNet) or bundled-minilm (the smaller one)",
-    )
+    parser.add_argument("--threads", type=int, help="torch threads (default: the config's)")
+    parser.add_argument("--models", type=Path, help="an enrich.yaml (default: the shipped one)")
+    parser.add_argument("--no-naive", action="store_true", help="skip the autocast run")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="also profile one round of the auto run: its N costliest functions")  # fmt: skip
     args = parser.parse_args()
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
+    config: EnrichConfig = load_enrich_config(args.models)
+    if args.threads:
+        config = config.model_copy(update={"threads": args.threads})
+    watchlist = load_watchlist()
     docs = corpus(args.repeat)
-    e = enricher(False, args.batch, args.sentiment)
-    inputs = model_inputs(e, docs)
-    counts = token_counts(e, inputs)
-    run_pipeline(e, docs[:8], args.batch_docs)  # warm-up
-    runs: list[tuple[str, Callable[[], float], tuple[int, float]]] = [
-        ("pipeline (batched)", lambda: run_pipeline(e, docs, args.batch_docs), counts["batched"])
-    ]
-    if args.int8:
-        e8 = enricher(True, args.batch, args.sentiment)
-        run_pipeline(e8, docs[:8], args.batch_docs)
-        runs.append(
-            ("pipeline, int8", lambda: run_pipeline(e8, docs, args.batch_docs), counts["batched"])
-        )
-    runs += [
-        ("naive, NER per text", lambda: run_naive(e, docs, False), counts["naive_documents"]),
-        ("naive, NER per sentence", lambda: run_naive(e, docs, True), counts["naive_sentences"]),
-    ]
-    times: list[list[float]] = [[] for _ in runs]
-    for n in range(args.rounds):  # alternate the order, so drift hits every run alike
-        order = list(range(len(runs)))
-        for k in order if n % 2 == 0 else order[::-1]:
-            times[k].append(runs[k][1]())
-    rows = [(name, min(times[k]), *work) for k, (name, _, work) in enumerate(runs)]
+    fp32 = build_enricher(watchlist, config.with_precision("fp32"))
+    auto = build_enricher(watchlist, config)
+    runs = [Run("fp32", fp32), Run(f"auto ({_precisions(auto)})", auto)]
+    if not args.no_naive:
+        runs.append(Run("naive: fp32 under bf16 autocast", fp32, autocast))
+    COUNTER.attach(fp32)
+    COUNTER.attach(auto)
+    for run in runs:
+        run_pipeline(run, docs[:8], args.batch_docs)  # warm-up: first calls allocate
+    peaks: dict[str, list[float]] = {"fp32": [], "bf16": []}
+    import torch
 
-    print(f"{len(docs)} documents: {len(inputs.ner_texts)} NER texts in "
-          f"{len(inputs.ner_sentences)} sentences; {len(inputs.targets)} sentiment targets in "
-          f"{counts['sentiment_sentences']} distinct sentences; padding in the batched run: "
-          f"{counts['padding_share']:.1%} of {counts['padded'][0]} tokens")  # fmt: skip
-    print(f"{'':30} {'seconds':>8} {'docs/s':>8} {'tokens':>8} {'tokens/s':>9} "
-          f"{'model GFLOP/s':>14}")  # fmt: skip
-    for name, seconds, tokens, flops in rows:
-        print(f"{name:30} {seconds:>8.1f} {len(docs) / seconds:>8.2f} {tokens:>8} "
-              f"{tokens / seconds:>9.0f} {flops / seconds / 1e9:>14.1f}")  # fmt: skip
-    print("(tokens: word pieces each run feeds the encoders, padding left out; the naive runs "
-          "encode a sentence once per sentiment target in it. model GFLOP/s: estimated forward "
-          "FLOPs of the encoders over the whole run's time; compare with what this CPU can do "
-          "to see how much batching has left to win)")  # fmt: skip
-    print(f"(seconds: the best of {args.rounds} rounds, run in alternating order; every "
-          "round: " + "; ".join(f"{name} " + " / ".join(f"{t:.1f}" for t in times[k])
-                                for k, (name, _, _) in enumerate(runs)) + ")")  # fmt: skip
-    pipeline_seconds = rows[0][1]
-    naive, naive_sentences = rows[-2][1], rows[-1][1]
-    print(f"speed-up of the pipeline over the naive baseline (NER per text, the issue's "
-          f"definition): {naive / pipeline_seconds:.2f}x; over the naive run with NER per "
-          f"sentence: {naive_sentences / pipeline_seconds:.2f}x")  # fmt: skip
-    if args.int8:
-        print(f"int8 over float32 pipeline: {rows[0][1] / rows[1][1]:.2f}x")
+    for n in range(args.rounds):  # alternate the order, so drift hits every run alike
+        peaks["fp32"].append(linear_peak(torch.float32))
+        peaks["bf16"].append(linear_peak(torch.bfloat16) if cpu_support().bf16 else 0.0)
+        for run in runs if n % 2 == 0 else runs[::-1]:
+            run.times.append(run_pipeline(run, docs, args.batch_docs))
+    peak32, peak16 = max(peaks["fp32"]), max(peaks["bf16"])
+
+    print(f"{len(docs)} documents; threads {torch.get_num_threads()}; {cpu_support().describe()}")
+    print(f"matrix-product peak on this CPU (768x3072 linear, best of {args.rounds}): "
+          f"fp32 {peak32:.0f} GFLOP/s, bf16 {peak16:.0f} GFLOP/s")  # fmt: skip
+    print(f"{'':36} {'seconds':>8} {'docs/s':>7} {'tokens':>8} {'GFLOP/s':>8} "
+          f"{'% fp32 peak':>11} {'% bf16 peak':>11}")  # fmt: skip
+    for run in runs:
+        best = min(run.times)
+        tokens, rate = run.tokens, run.flops / best / 1e9
+        share16 = f"{rate / peak16:.0%}" if peak16 else "-"
+        print(f"{run.name:36} {best:>8.2f} {len(docs) / best:>7.2f} {tokens:>8} {rate:>8.1f} "
+              f"{rate / peak32:>11.0%} {share16:>11}")  # fmt: skip
+    print(f"(seconds: the best of {args.rounds} rounds in alternating order; every round: "
+          + "; ".join(f"{r.name} " + " / ".join(f"{t:.1f}" for t in r.times) for r in runs)
+          + ". GFLOP/s: the encoders' counted forward FLOPs, padding included, over the whole "
+          "run, tokenisation, linking and the Python around the models included)")  # fmt: skip
+    if args.profile:
+        profile(runs[1], docs, args.batch_docs, args.profile)
+    fp32_best, auto_best = min(runs[0].times), min(runs[1].times)
+    naive = f"{fp32_best / min(runs[2].times):.2f}x" if not args.no_naive else "not run"
+    print(f"speed-up auto/fp32: {fp32_best / auto_best:.2f}x (naive baseline: {naive})")
+
+
+def _precisions(enricher: Enricher) -> str:
+    chosen = enricher.precisions()
+    values = set(chosen.values())
+    return values.pop() if len(values) == 1 else ", ".join(f"{k} {v}" for k, v in chosen.items())
 
 
 if __name__ == "__main__":

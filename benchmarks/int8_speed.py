@@ -89,10 +89,10 @@ def main(argv: list[str] | None = None) -> int:
 
     sentences, documents = sample_texts(args.limit)
     fp32_spec = ModelSpec(threads=args.threads)
-    int8_spec = ModelSpec(threads=args.threads, quantize=True)
+    int8_spec = ModelSpec(threads=args.threads, precision="int8")
     ner32, ner8 = load_ner(fp32_spec), load_ner(int8_spec)
     sent32 = load_sentiment(ModelSpec(source=args.sentiment, threads=args.threads))
-    sent8 = load_sentiment(ModelSpec(source=args.sentiment, threads=args.threads, quantize=True))
+    sent8 = load_sentiment(ModelSpec(source=args.sentiment, threads=args.threads, precision="int8"))
     targets = [sentiment.whole(s) for s in sentences]
 
     ratios = {

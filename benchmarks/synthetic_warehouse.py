@@ -2,7 +2,12 @@
 10M mentions and 100k events, next to the same queries on one 10x smaller (same process, same
 machine: compare the ratios; cost that grows 10x with 10x data is linear, less is better).
 
-    python benchmarks/synthetic_warehouse.py [--documents 1000000] [--keep DIR]
+    python benchmarks/synthetic_warehouse.py [--documents 1000000] [--keep DIR] [--enrich N]
+
+`--enrich N` also times `carintel enrich` (its own function, `enrich_warehouse`, writes and
+timeline included) on N synthetic-but-realistic documents (`synthetic_documents.py`) in the
+configured precision, and projects documents per hour and the hours a backfill of 100k and 1M
+documents takes on this machine (`--enrich-only` skips the warehouse queries).
 
 The warehouse is built with the real migrations (warehouse.connect), the default watchlist's
 entities and relationships, and SQL-generated rows spread over two years; then published as the
@@ -176,7 +181,15 @@ def main() -> None:
     parser.add_argument(
         "--keep", type=Path, help="build the warehouses in this folder and keep them"
     )
+    parser.add_argument("--enrich", type=int, default=0, metavar="N",
+                        help="also time carintel enrich on N synthetic documents (e.g. 10000)")  # fmt: skip
+    parser.add_argument("--enrich-only", action="store_true", help="only the enrichment timing")
+    parser.add_argument("--threads", type=int, help="torch threads for --enrich")
     args = parser.parse_args()
+    if args.enrich:
+        projection(args.enrich, args.threads)
+    if args.enrich_only:
+        return
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp)
         sizes = {"small": args.documents // 10, "large": args.documents}
@@ -194,6 +207,17 @@ def main() -> None:
         print(
             f"{key:34} {small[key]:>10.3f}s {large[key]:>10.3f}s   {large[key] / small[key]:5.1f}x"
         )
+
+
+def projection(documents: int, threads: int | None) -> None:
+    from benchmarks.synthetic_documents import enrich_projection
+
+    found = enrich_projection(documents, threads)
+    rate = found["per_second"]
+    print(f"carintel enrich on {found['documents']:,.0f} synthetic documents: "
+          f"{found['seconds']:.0f} s, {rate:.2f} documents/s, {found['per_hour']:,.0f} "
+          f"documents/hour; projected: 100k documents in {1e5 / rate / 3600:.1f} h, 1M in "
+          f"{1e6 / rate / 3600:.1f} h", flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

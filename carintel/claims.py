@@ -187,7 +187,7 @@ def fit_entity_tone(
                 "train_examples": len(y_train),
                 "dev_examples": len(y_dev),
                 "dev_accuracy": round(accuracy, 4),
-                "model_version": model.version,
+                "model_version": model.weights_version,
             },
             indent=2,
         )

@@ -8,6 +8,7 @@ never these classes.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -34,6 +35,7 @@ from crawlers.query_rules import (
     reddit_query_problems,
     reddit_subreddit_problems,
 )
+from enrich.precision import Precision
 from enrich.resolve import name_key
 
 EntityType = Literal["company", "venture", "brand", "product", "person"]
@@ -56,6 +58,9 @@ _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 SHORT_ALIAS_LENGTH = 4
+
+
+log = logging.getLogger(__name__)
 
 
 def _strict() -> ConfigDict:
@@ -390,11 +395,40 @@ class Sources(BaseModel):
 
 
 class ModelChoice(BaseModel):
-    """A model: "bundled" (the default, offline), a Hugging Face model id or a local path."""
+    """A model: "bundled" (the default, offline), a Hugging Face model id or a local path, and
+    the precision it runs in (None: the file's top-level `precision`)."""
 
     model_config = _strict()
     source: Annotated[str, Field(min_length=1)] = "bundled"
-    quantize: bool = False  # int8 dynamic quantization: faster on CPU, see the model cards
+    precision: Precision | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _quantize_is_int8(cls, data: Any) -> Any:
+        """The deprecated `quantize: true` is `precision: int8`; `quantize: false` says
+        nothing (the model runs in its precision)."""
+        if not isinstance(data, dict) or "quantize" not in data:
+            return data
+        data = dict(data)
+        quantize, precision = data.pop("quantize"), data.get("precision")
+        if quantize is True:
+            if precision not in (None, "int8"):
+                raise ValueError(
+                    f"'quantize: true' (deprecated, meaning int8) and 'precision: {precision}' "
+                    "disagree: keep only 'precision'"
+                )
+            log.warning("config: 'quantize: true' is deprecated: write 'precision: int8'")
+            data["precision"] = "int8"
+        elif quantize is False:
+            if precision == "int8":
+                raise ValueError(
+                    "'quantize: false' and 'precision: int8' disagree: drop 'quantize' (deprecated)"
+                )
+        else:
+            raise ValueError(
+                "'quantize' (deprecated) takes true or false: write 'precision: int8' instead"
+            )
+        return data
 
 
 class RelevanceChoice(BaseModel):
@@ -404,6 +438,8 @@ class RelevanceChoice(BaseModel):
 
     model_config = _strict()
     threshold: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
+    # the base encoder that relevance and stories read (all-MiniLM-L6-v2); None: the file's
+    precision: Precision | None = None
 
 
 class EnrichConfig(BaseModel):
@@ -418,6 +454,23 @@ class EnrichConfig(BaseModel):
     relevance: RelevanceChoice = Field(default_factory=lambda: RelevanceChoice())
     threads: Annotated[int, Field(ge=1, le=64)] | None = None
     batch_size: Annotated[int, Field(ge=1, le=512)] = 32
+    # every model's precision unless its entry names one: auto (bf16 where the CPU has bf16
+    # matrix units, fp32 elsewhere), fp32, bf16 or int8 (enrich.precision; the model cards)
+    precision: Precision = "auto"
+
+    def precision_of(self, choice: ModelChoice | RelevanceChoice | None) -> Precision:
+        """The precision a model entry asks for: its own, else the file's."""
+        own = choice.precision if choice is not None else None
+        return own or self.precision
+
+    def with_precision(self, precision: Precision) -> EnrichConfig:
+        """The same models, every one in `precision` (what `models eval --precision` scores)."""
+        entries: dict[str, Any] = {"precision": precision}
+        for name in ("ner", "sentiment", "events", "relevance"):
+            entry = getattr(self, name)
+            if entry is not None:
+                entries[name] = entry.model_copy(update={"precision": None})
+        return self.model_copy(update=entries)
 
 
 def _read_yaml(path: Path) -> Any:

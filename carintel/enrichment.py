@@ -27,8 +27,10 @@ from enrich.models import (
     artifact_folder,
     load_ner,
     load_sentiment,
+    resolve_precision,
 )
 from enrich.pipeline import Enricher, enrich_documents, polarity
+from enrich.precision import cpu_support
 from enrich.records import DocumentEnrichment, InputDocument
 from enrich.relationships import BELONGS_TO, ancestors
 from enrich.relevance import RelevanceModel, load_relevance_model
@@ -53,15 +55,17 @@ class EnrichResult:
     people_and_places: int  # people and places outside the watchlist
     version: str
     timeline: TimelineResult
+    precision: str = ""  # what each model ran in, and what the CPU offers (`precision_line`)
 
 
 def _load(
-    choice: ModelChoice | None, threads: int | None, loader: Callable[[ModelSpec], LoadedModel]
+    choice: ModelChoice | None, config: EnrichConfig, loader: Callable[[ModelSpec], LoadedModel]
 ) -> LoadedModel | None:
     if choice is None:
         return None
+    precision = config.precision_of(choice)
     try:
-        return loader(ModelSpec(source=choice.source, quantize=choice.quantize, threads=threads))
+        return loader(ModelSpec(source=choice.source, precision=precision, threads=config.threads))
     except ModelError as exc:
         raise CarintelError(
             f"{exc} (config/enrich.yaml chooses the models; null turns one off)"
@@ -77,7 +81,10 @@ def _event_model(config: EnrichConfig, minilm: Encoder) -> EventModel | None:
     folder = head_folder(config.events.source)
     try:
         base = head_base(folder)
-        encoder = minilm if base is MINILM else load_encoder(base=base, threads=config.threads)
+        precision = resolve_precision(config.precision_of(config.events))
+        if base is MINILM and precision == minilm.precision:
+            return load_event_model(minilm, folder)
+        encoder = load_encoder(base=base, threads=config.threads, precision=precision)
         return load_event_model(encoder, folder)
     except ModelError as exc:
         raise CarintelError(
@@ -102,6 +109,20 @@ def sentiment_folder(source: str) -> Path | None:
     return artifact_folder(source)
 
 
+def _base_encoder(config: EnrichConfig) -> Encoder:
+    """The MiniLM encoder relevance and stories read, in `relevance.precision`."""
+    try:
+        return load_encoder(threads=config.threads, precision=config.precision_of(config.relevance))
+    except ModelError as exc:
+        raise CarintelError(f"{exc} (config/enrich.yaml: relevance.precision)") from exc
+
+
+def precision_line(enricher: Enricher) -> str:
+    """What each model runs in and what the CPU offers: for the run log and `status`."""
+    found = ", ".join(f"{name} {value}" for name, value in enricher.precisions().items())
+    return f"precision: {found or 'no models'}; {cpu_support().describe()}"
+
+
 def build_enricher(watchlist: Watchlist, config: EnrichConfig) -> Enricher:
     from transformers.utils import logging as hf_logging
 
@@ -109,18 +130,18 @@ def build_enricher(watchlist: Watchlist, config: EnrichConfig) -> Enricher:
     hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
     hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     aliases = alias_rows(watchlist)
-    encoder = load_encoder(threads=config.threads)
+    encoder = _base_encoder(config)
     relevance_model = _relevance_model(encoder)
-    sentiment = _load(config.sentiment, config.threads, load_sentiment)
+    sentiment = _load(config.sentiment, config, load_sentiment)
     calibration = None
     tone_folder = sentiment_folder(config.sentiment.source) if config.sentiment else None
     if sentiment is not None and tone_folder is not None:
-        calibration = load_tone_calibration(tone_folder, sentiment.version)
+        calibration = load_tone_calibration(tone_folder, sentiment.weights_version)
     return Enricher(
         linker=AliasLinker(aliases),
         resolver=EntityResolver(aliases),
         entity_types={e.id: e.type for e in watchlist.entities},
-        ner=_load(config.ner, config.threads, load_ner),
+        ner=_load(config.ner, config, load_ner),
         sentiment=sentiment,
         entity_tone=calibration,
         events=_event_model(config, encoder),
@@ -244,4 +265,7 @@ def enrich_warehouse(
                     "events": enricher.events.version if enricher.events else ""}  # fmt: skip
         record_enrichment_run(conn, run_id, started, len(pending), versions)
     timeline = build_timeline(conn, enricher.encoder, claim_thresholds(enricher))
-    return EnrichResult(len(pending), mentions, unlinked, people_and_places, version, timeline)
+    return EnrichResult(
+        len(pending), mentions, unlinked, people_and_places, version, timeline,
+        precision_line(enricher),
+    )  # fmt: skip

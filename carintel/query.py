@@ -12,6 +12,7 @@ from rich.table import Table
 
 from carintel.errors import CarintelError
 from carintel.paths import Home
+from enrich.precision import cpu_support
 from warehouse import adhoc, catalog, connect_read_only
 
 FORMATS = ("table", "csv", "json", "parquet")
@@ -93,6 +94,7 @@ def print_status(home: Home, out: Console) -> None:
     _print_health(health, out)
     reports = sorted(home.reports.glob("weekly-*.html")) if home.reports.exists() else []
     out.print(f"reports: {len(reports)}" + (f", newest {reports[-1]}" if reports else ""))
+    out.print(f"enrichment: {cpu_support().describe()}", highlight=False)
 
 
 def _print_health(rows: list[tuple[Any, ...]], out: Console) -> None:

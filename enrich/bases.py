@@ -43,6 +43,9 @@ class BaseEncoder:
     architecture: Architecture
     lora_targets: tuple[str, ...]  # linear layers (name suffixes) that LoRA adapts
     int8_keep_fp32: tuple[str, ...]  # linear layers int8 quantization leaves in fp32
+    # modules bf16 leaves in fp32 (`enrich.models.to_bf16`): the heads, chosen by
+    # measurement (the model cards)
+    bf16_keep_fp32: tuple[str, ...] = ("classifier",)
 
 
 MINILM = BaseEncoder(

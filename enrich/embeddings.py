@@ -51,7 +51,7 @@ def _encode_ids(encoder: Encoder, ids: Sequence[Sequence[int]], batch_size: int)
             input_ids[row, : len(ids[i])] = torch.tensor(list(ids[i]), dtype=torch.long)
             mask[row, : len(ids[i])] = 1
         with torch.inference_mode():
-            hidden = encoder.model(input_ids=input_ids, attention_mask=mask)[0]
+            hidden = encoder.model(input_ids=input_ids, attention_mask=mask)[0].float()
         weights = mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)
         out[batch] = pooled.float().numpy()

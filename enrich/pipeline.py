@@ -116,6 +116,18 @@ class Enricher:
     def relevance_method(self) -> str:
         return self.relevance_model.version if self.relevance_model else RELEVANCE_METHOD
 
+    def precisions(self) -> dict[str, str]:
+        """What each model runs in (fp32, bf16, int8), by model."""
+        found: dict[str, str] = {}
+        for name, model in (("ner", self.ner), ("sentiment", self.sentiment)):
+            if model is not None:
+                found[name] = model.precision
+        if self.events is not None:
+            found["events"] = self.events.encoder.precision
+        if self.relevance_model is not None:
+            found["relevance"] = self.relevance_model.encoder.precision
+        return found
+
     def version(self) -> str:
         """Changes when the watchlist's aliases, a model or this pipeline change."""
         families = json.dumps({k: sorted(v) for k, v in sorted(self.belongs_to.items())})

@@ -24,6 +24,7 @@ from carintel.config import (
     load_watchlist,
 )
 from carintel.errors import CarintelError
+from enrich.precision import Precision, PrecisionError, check_precision
 
 MODEL_KINDS = ("ner", "sentiment", "events")
 
@@ -37,6 +38,13 @@ def _delegate(kind: str, argv: list[str]) -> int:
     from enrich.training.__main__ import main as models_main
 
     return models_main(argv)
+
+
+def _precision(value: str | None) -> Precision | None:
+    try:
+        return None if value is None else check_precision(value)
+    except PrecisionError as exc:
+        raise CarintelError(str(exc)) from None
 
 
 @models_app.command("fetch")
@@ -119,6 +127,15 @@ def models_train(
         ),
     ] = False,
     home: HomeOption = None,
+    precision: Annotated[
+        str,
+        typer.Option(
+            "--precision",
+            help="ner, sentiment: fp32 (the shipped artifacts), bf16 (autocast) or auto (bf16 "
+            "where the CPU has bf16 units); the same seed on the same machine gives the same "
+            "artifact either way.",
+        ),
+    ] = "fp32",
 ) -> None:
     """Rebuild a bundled model's artifacts deterministically from ../shared/datasets (ner,
     sentiment: the commercially usable sets only) or from the written examples (events;
@@ -151,7 +168,11 @@ def models_train(
             return
         if kind not in MODEL_KINDS:
             raise CarintelError(f"unknown model {kind!r}: use one of {', '.join(MODEL_KINDS)}")
-        argv = ["train"] if kind == "events" else ["train", kind, "--seed", str(seed)]
+        argv = (
+            ["train"]
+            if kind == "events"
+            else ["train", kind, "--seed", str(seed), "--precision", precision]
+        )
         if minilm and kind == "sentiment":
             argv += ["--base", "minilm"]
         code = _delegate(kind, argv)
@@ -228,7 +249,15 @@ def models_eval(
         str | None,
         typer.Argument(help="ner | sentiment | events | claims (default: ner and sentiment)"),
     ] = None,
-    int8: Annotated[bool, typer.Option("--int8", help="Evaluate int8-quantized models.")] = False,
+    precision: Annotated[
+        str | None,
+        typer.Option(
+            "--precision",
+            help="fp32, bf16, int8 or auto (bf16 where the CPU has it): every model runs in "
+            "it (default: fp32; claims: as config/enrich.yaml says).",
+        ),
+    ] = None,
+    int8: Annotated[bool, typer.Option("--int8", help="The same as --precision int8.")] = False,
     source: Annotated[
         str,
         typer.Option(
@@ -307,6 +336,7 @@ def models_eval(
                 for line in corrections.format_comparison(rows):
                     say(line)
             return
+        chosen = _precision("int8" if int8 else precision)
         if kind == "claims":
             from carintel.claims import evaluate_claims, print_claims
 
@@ -315,9 +345,10 @@ def models_eval(
             if unknown:
                 raise CarintelError(f"unknown split {unknown[0]!r}: use train, dev or test")
             tell = (lambda m: print(m, file=sys.stderr)) if as_json else say
+            config = load_enrich_config(models)
             results = evaluate_claims(
                 load_watchlist(watchlist),
-                load_enrich_config(models),
+                config.with_precision(chosen) if chosen else config,
                 splits,
                 choose_threshold=choose_threshold,
                 say=tell,
@@ -331,9 +362,10 @@ def models_eval(
             raise CarintelError(
                 f"unknown model {kind!r}: use one of {', '.join(MODEL_KINDS)} or claims"
             )
+        given = ["--precision", chosen] if chosen else []
         if kind == "events":
-            raise typer.Exit(_delegate("events", ["eval", *_events_head(source)]))
-        argv = ["eval", *([kind] if kind else []), *(["--int8"] if int8 else [])]
+            raise typer.Exit(_delegate("events", ["eval", *_events_head(source), *given]))
+        argv = ["eval", *([kind] if kind else []), *given]
         argv += ["--source", source]
         raise typer.Exit(_delegate(kind or "ner", argv))
 

@@ -138,7 +138,7 @@ def run_enrich(home: Home, watchlist: Watchlist, models: Path | None, rebuild: b
         f"{result.unlinked} other organisations, {result.people_and_places} people and places; "
         f"{t.reports} event reports merged into "
         f"{t.events} events, {t.proposed_relationships} proposed relationships, "
-        f"{t.stories_assigned} documents assigned to stories"
+        f"{t.stories_assigned} documents assigned to stories; {result.precision}"
     )
     return result
 

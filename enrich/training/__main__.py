@@ -1,5 +1,7 @@
-"""`python -m enrich.training train ner|sentiment [--base minilm] [--out DIR] [--seed N]`
-`python -m enrich.training eval [ner|sentiment] [--int8] [--dir DIR] [--source ID] [--json]`"""
+"""`python -m enrich.training train ner|sentiment [--base minilm] [--out DIR] [--seed N]
+[--precision fp32|bf16|auto]`
+`python -m enrich.training eval [ner|sentiment] [--precision fp32|bf16|int8|auto] [--dir DIR]
+[--source ID] [--json]`"""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from typing import Any
 
 from enrich import models
 from enrich.bases import MINILM, MPNET
+from enrich.precision import PRECISIONS
 from enrich.training import evaluate, train
 
 
@@ -43,6 +46,12 @@ def main(argv: list[str] | None = None) -> int:
     p_train.add_argument("--out", type=Path, help="default: enrich/artifacts/<kind>")
     p_train.add_argument("--seed", type=int, default=13)
     p_train.add_argument(
+        "--precision",
+        choices=("fp32", "bf16", "auto"),
+        default="fp32",
+        help="bf16: autocast (auto: where the CPU has bf16 units); the shipped artifacts: fp32",
+    )
+    p_train.add_argument(
         "--base",
         choices=["mpnet", "minilm"],
         default="mpnet",
@@ -50,7 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     p_eval = sub.add_parser("eval", help="score a model on the shared test sets")
     p_eval.add_argument("kind", nargs="?", choices=["ner", "sentiment"])
-    p_eval.add_argument("--int8", action="store_true", help="int8 dynamic quantization")
+    p_eval.add_argument(
+        "--precision", choices=PRECISIONS, default="fp32", help="what the model runs in"
+    )
+    p_eval.add_argument("--int8", action="store_true", help="the same as --precision int8")
     p_eval.add_argument("--dir", type=Path, help="artifacts folder (default: bundled)")
     p_eval.add_argument(
         "--source", default="bundled", help="bundled-minilm (sentiment), a Hugging Face id / path"
@@ -61,19 +73,24 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "train":
         if args.kind == "ner":
-            train.train_ner(args.out or models.ARTIFACTS / "ner", seed=args.seed, progress=_say)
+            out = args.out or models.ARTIFACTS / "ner"
+            train.train_ner(out, seed=args.seed, progress=_say, precision=args.precision)
             return 0
         minilm = args.base == "minilm"
         folder = "sentiment-minilm" if minilm else "sentiment"
         out = args.out or models.ARTIFACTS / folder
-        train.train_sentiment(out, seed=args.seed, progress=_say, base=MINILM if minilm else MPNET)
+        base = MINILM if minilm else MPNET
+        train.train_sentiment(
+            out, seed=args.seed, progress=_say, base=base, precision=args.precision
+        )
         if not minilm:  # stage two: venture news as analysts read it (enrich.training.venture)
             from enrich.training.venture import adapt_to_ventures
 
             adapt_to_ventures(out, out, progress=_say)
         return 0
 
-    spec = models.ModelSpec(source=args.source, quantize=args.int8, threads=args.threads)
+    precision = "int8" if args.int8 else args.precision
+    spec = models.ModelSpec(source=args.source, precision=precision, threads=args.threads)
     everything: dict[str, Any] = {}
     kinds: list[models.Kind] = [args.kind] if args.kind else ["ner", "sentiment"]
     for kind in kinds:
@@ -82,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             model = models.load_ner(spec) if kind == "ner" else models.load_sentiment(spec)
         say = _note if args.json else _say
-        say(f"{kind}: {model.name} {model.version} (int8={model.quantized})")
+        say(f"{kind}: {model.name} {model.version} (precision {model.precision})")
         results = evaluate.evaluate(kind, model, say)
         everything[kind] = results
         if not args.json:

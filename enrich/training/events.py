@@ -32,6 +32,7 @@ from enrich.bases import MINILM, MPNET
 from enrich.dates import resolve_date
 from enrich.embeddings import Encoder, embed_sentences, load_encoder
 from enrich.lexical import LexicalFeatures
+from enrich.precision import PRECISIONS
 from enrich.training.logistic import fit_logistic_multi
 
 HERE = Path(__file__).resolve().parent
@@ -526,11 +527,17 @@ def main(argv: list[str] | None = None) -> int:
         help="analysts' decisions as training rows (JSON Lines of {text, type}; "
         "carintel review training events FILE writes them)",
     )
+    parser.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        default="fp32",
+        help="the encoder's precision (enrich.precision); the bundled heads were trained on fp32",
+    )
     args = parser.parse_args(argv)
     torch.set_num_threads(max(1, args.threads))
     base = MPNET if args.base == "mpnet" else MINILM
     args.out = args.out or (ev.EVENTS_DIR if base is MPNET else ev.EVENTS_MINILM_DIR)
-    encoder = load_encoder(base=base)
+    encoder = load_encoder(base=base, precision=args.precision)
     if args.command == "cv":
         for l2, threshold, macro in cross_validate(encoder, lexical_weight=args.lexical_weight):
             print(f"l2 {l2:g}  min_confidence {threshold:.1f}  macro-F1 {macro:.3f}")

@@ -211,3 +211,13 @@ def test_no_relationship_is_proposed_between_two_co_parents(sample_home: Path) -
     co_parents = {frozenset((a, b)) for ps in ventures.values() for a in ps for b in ps if a != b}
     assert ("baidu", "jv_parent", "geely") not in proposed
     assert not [p for p in proposed if frozenset((p[0], p[2])) in co_parents]
+
+
+@pytest.mark.slow
+def test_the_run_log_and_status_say_what_precision_enrichment_ran_in(sample_home: Path) -> None:
+    log = (sample_home / "logs" / "carintel.log").read_text("utf-8")
+    assert "precision: ner " in log and "precision auto = " in log
+    status = run_cli("status", home=sample_home).stdout
+    assert "CPU bf16 units:" in status
+    forced_off = run_cli("status", home=sample_home, env={"CARINTEL_BF16": "0"}).stdout
+    assert "precision auto = fp32" in " ".join(forced_off.split())

@@ -170,7 +170,7 @@ def test_case_featured_tiny_model_tags() -> None:
 
 
 def test_quantize_switch_swaps_linear_layers_and_still_tags() -> None:
-    loaded = models.tiny_random_model("ner", NER_LABELS, quantize=True)
+    loaded = models.tiny_random_model("ner", NER_LABELS, precision="int8")
     from torch.ao.nn.quantized.dynamic import Linear as DynamicLinear
 
     layers = dict(loaded.model.named_modules())

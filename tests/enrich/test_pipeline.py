@@ -156,6 +156,32 @@ def test_short_names_never_link_fuzzily() -> None:
     assert found is not None and found.entity_id == "li_auto" and found.method == "fuzzy"
 
 
+@pytest.mark.parametrize(
+    "name", ["Li Autos", "Li Auto Inc.", "Xiaomi Autos", "Xiaom Auto", "Huawei Tech", "Seres Grp"]
+)
+def test_fuzzy_linking_answers_as_scoring_every_alias_would(name: str) -> None:
+    import difflib
+
+    from enrich.resolve import FUZZY_CUTOFF
+
+    resolver = EntityResolver(ALIASES)
+    key = name_key(name)
+    owners = {name_key(a["alias"]): a["entity_id"] for a in ALIASES}
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, key, k).ratio(), k) for k in owners if len(k) >= 6),
+        reverse=True,
+    )
+    found = resolver.resolve(name)
+    if key in owners:
+        assert found is not None and found.method == "key"
+    elif scored and scored[0][0] >= FUZZY_CUTOFF:
+        assert found is not None and found.entity_id == owners[scored[0][1]]
+        assert found.score == round(scored[0][0], 3)
+    else:
+        assert found is None
+    assert resolver.resolve(name) == found  # remembered
+
+
 def test_relevance_separates_car_news_from_phone_news() -> None:
     car = "Xiaomi delivered 40,000 cars in October. The SU7 sedan leads its EV range."
     phone = "Xiaomi launched a phone with a large battery. Sales start on Friday in China."

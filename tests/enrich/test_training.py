@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -95,7 +96,7 @@ def test_int8_keeps_each_bases_own_layers_in_fp32() -> None:
     }
     for base, names in expected.items():
         loaded = models.tiny_random_model(
-            "sentiment", data.SENTIMENT_LABELS, base=base, quantize=True
+            "sentiment", data.SENTIMENT_LABELS, base=base, precision="int8"
         )
         kept = {
             name
@@ -181,3 +182,39 @@ def test_a_folder_in_the_bundled_format_loads_as_a_sentiment_source(tmp_path: Pa
     loaded = models.load_sentiment(models.ModelSpec(source=str(folder)))
     bundled = models.load_sentiment(models.ModelSpec(source=models.BUNDLED_MINILM))
     assert loaded.version == bundled.version and loaded.span_input
+
+
+def _fit_tiny(settings: TrainSettings) -> dict[str, torch.Tensor]:
+    loaded = models.tiny_random_model("sentiment", data.SENTIMENT_LABELS, seed=7)
+    features = [encode_target(e, loaded.tokenizer, 64) for e in EXAMPLES]
+    adapted = adapt(loaded.model, rank=4, alpha=8.0, targets=bases.MINILM.lora_targets)
+    torch.manual_seed(settings.seed)
+    _fit(adapted.model, trainable_parameters(adapted), features, settings, lambda _: None, 0)
+    return {k: v.detach().clone() for k, v in adapted.model.state_dict().items()}
+
+
+def test_bf16_autocast_training_is_deterministic_and_differs_from_fp32(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from enrich import precision
+
+    amx = "flags\t: avx512f avx512_bf16 amx_bf16\n"
+    monkeypatch.setattr(precision, "cpu_support", lambda: precision.detect(amx, "AVX512", True))
+    bf16 = TrainSettings(epochs=3, batch_size=2, lr=1e-2, warmup=0.0, threads=1, precision="bf16")
+    first, second = _fit_tiny(bf16), _fit_tiny(bf16)
+    assert all(torch.equal(first[k], second[k]) for k in first)
+    fp32 = _fit_tiny(replace(bf16, precision="fp32"))
+    assert any(not torch.equal(first[k], fp32[k]) for k in first)  # autocast did run
+    assert all(v.dtype != torch.bfloat16 for v in first.values())  # the weights stay fp32
+
+
+def test_auto_training_precision_is_fp32_without_bf16_units(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from enrich import precision
+    from enrich.training.train import train_precision
+
+    monkeypatch.setattr(precision, "cpu_support", lambda: precision.detect("", "AVX2", False))
+    assert train_precision(TrainSettings(precision="auto")) == "fp32"
+    with pytest.raises(models.ModelError, match="int8"):
+        train_precision(TrainSettings(precision="int8"))
