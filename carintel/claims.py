@@ -38,11 +38,13 @@ def evaluate_claims(
     splits: Sequence[str],
     *,
     choose_threshold: bool = False,
+    report_threshold: float | None = None,
     say: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Scores per split. With `choose_threshold`, the lowest event confidence that keeps
     precision at claims.TARGET_PRECISION on the dev split is first written to the configured
-    event head's config as `report_min_confidence`."""
+    event head's config as `report_min_confidence`. `report_threshold` scores the events
+    shown at that confidence instead of the head's own (to compare two heads at one)."""
     enricher = build_enricher(watchlist, config)
     resolve = _resolver(watchlist)
     triples = [(r.subject, r.type, r.object) for r in watchlist.relationships]
@@ -68,6 +70,8 @@ def evaluate_claims(
     if enricher.events is not None:
         head_config = enricher.events.head.config
         threshold = float(head_config.get("report_min_confidence", 0.0))
+    if report_threshold is not None:
+        threshold = report_threshold
     results: dict[str, Any] = {}
     for split in splits:
         articles = claims.load_articles(splits=(split,))
@@ -135,11 +139,15 @@ def _tone_rows(
 
 
 def fit_entity_tone(
-    watchlist: Watchlist, config: EnrichConfig, say: Callable[[str], None] = print
+    watchlist: Watchlist,
+    config: EnrichConfig,
+    say: Callable[[str], None] = print,
+    directory: Path | None = None,
 ) -> Path:
-    """Fit the bundled sentiment model's entity-tone calibration (`enrich.sentiment.
+    """Fit the configured sentiment model's entity-tone calibration (`enrich.sentiment.
     ToneCalibration`) on the claims train split, its L2 weight chosen on the dev split, and
-    write it beside the artifact."""
+    write it beside the artifact: the bundled one's, or `directory` (the folder of the
+    configured model, e.g. one trained with corrections)."""
     import numpy as np
 
     from enrich.models import ARTIFACTS
@@ -166,7 +174,7 @@ def fit_entity_tone(
             best = (accuracy, l2, weight, bias)
     assert best is not None
     accuracy, l2, weight, bias = best
-    path = ARTIFACTS / "sentiment" / TONE_FILE
+    path = (directory or ARTIFACTS / "sentiment") / TONE_FILE
     path.write_text(
         json.dumps(
             {

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -23,6 +24,7 @@ from enrich.models import (
     LoadedModel,
     ModelError,
     ModelSpec,
+    artifact_folder,
     load_ner,
     load_sentiment,
     resolve_precision,
@@ -98,6 +100,15 @@ def _relevance_model(encoder: Encoder) -> RelevanceModel:
         raise CarintelError(str(exc)) from exc
 
 
+def sentiment_folder(source: str) -> Path | None:
+    """The artifact folder of a configured sentiment source that carries an entity-tone
+    calibration: the bundled model's, or a folder in its format (a model trained with
+    corrections); None for bundled-minilm and hub models (the weighted mean)."""
+    if source == "bundled":
+        return ARTIFACTS / "sentiment"
+    return artifact_folder(source)
+
+
 def _base_encoder(config: EnrichConfig) -> Encoder:
     """The MiniLM encoder relevance and stories read, in `relevance.precision`."""
     try:
@@ -123,8 +134,9 @@ def build_enricher(watchlist: Watchlist, config: EnrichConfig) -> Enricher:
     relevance_model = _relevance_model(encoder)
     sentiment = _load(config.sentiment, config, load_sentiment)
     calibration = None
-    if sentiment is not None and config.sentiment and config.sentiment.source == "bundled":
-        calibration = load_tone_calibration(ARTIFACTS / "sentiment", sentiment.weights_version)
+    tone_folder = sentiment_folder(config.sentiment.source) if config.sentiment else None
+    if sentiment is not None and tone_folder is not None:
+        calibration = load_tone_calibration(tone_folder, sentiment.weights_version)
     return Enricher(
         linker=AliasLinker(aliases),
         resolver=EntityResolver(aliases),

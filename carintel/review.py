@@ -496,15 +496,15 @@ def write_training_file(warehouse: Path, kind: str, path: Path) -> int:
     return len(rows)
 
 
-def corrected_model_dir(home: Path, out: Path | None = None) -> Path:
-    """Where a head trained with corrections goes: `out`, else HOME/models/
-    events-with-corrections; never a bundled model's folder (those change only on purpose)."""
+def corrected_model_dir(home: Path, out: Path | None = None, kind: str = "events") -> Path:
+    """Where a model trained with corrections goes: `out`, else HOME/models/
+    KIND-with-corrections; never a bundled model's folder (those change only on purpose)."""
     from enrich.models import ARTIFACTS
 
-    target = (out or home / "models" / "events-with-corrections").resolve()
+    target = (out or home / "models" / f"{kind}-with-corrections").resolve()
     if target == ARTIFACTS.resolve() or ARTIFACTS.resolve() in target.parents:
         raise ReviewError(
             f"{target} holds a bundled model: give --out a folder of your own (the default is "
-            "HOME/models/events-with-corrections)"
+            f"HOME/models/{kind}-with-corrections)"
         )
     return target

